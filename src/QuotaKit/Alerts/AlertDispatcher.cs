@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace QuotaKit;
+
+/// <summary>Delivers alerts to every registered handler after the write committed; a failing handler is logged and skipped.</summary>
+internal sealed partial class AlertDispatcher
+{
+    private readonly IQuotaAlertHandler[] _handlers;
+    private readonly ILogger<AlertDispatcher> _logger;
+
+    public AlertDispatcher(IEnumerable<IQuotaAlertHandler> handlers, ILogger<AlertDispatcher>? logger = null)
+    {
+        _handlers = handlers.ToArray();
+        _logger = logger ?? NullLogger<AlertDispatcher>.Instance;
+    }
+
+    public async Task DispatchAsync(QuotaAlert alert, CancellationToken cancellationToken)
+    {
+        LogAlert(alert.SubjectId, alert.FeatureKey, alert.ThresholdPercent, alert.Used, alert.Limit);
+        foreach (var handler in _handlers)
+        {
+            try
+            {
+                await handler.HandleAsync(alert, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogHandlerFailed(exception, handler.GetType().Name, alert.SubjectId, alert.FeatureKey, alert.ThresholdPercent);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Quota alert: subject {SubjectId} reached {ThresholdPercent}% of {FeatureKey} ({Used} of {Limit})")]
+    private partial void LogAlert(string subjectId, string featureKey, int thresholdPercent, long used, FeatureLimit limit);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert handler {Handler} failed for subject {SubjectId}, feature {FeatureKey}, threshold {ThresholdPercent}%")]
+    private partial void LogHandlerFailed(Exception exception, string handler, string subjectId, string featureKey, int thresholdPercent);
+}

@@ -1,0 +1,31 @@
+using QuotaKit.Periods;
+
+namespace QuotaKit;
+
+/// <summary>A named, metered capability: its unit, the period its usage is counted in, and how usage aggregates.</summary>
+public sealed class FeatureDefinition
+{
+    /// <summary>Creates a feature.</summary>
+    /// <param name="key">Unique key, e.g. <c>images</c> (letters, digits, '_', '-', '.', ':'; at most 100 characters).</param>
+    /// <param name="period">The period usage is counted in, e.g. <see cref="PeriodPolicy.Day"/>.</param>
+    public FeatureDefinition(string key, PeriodPolicy period)
+    {
+        Key = key;
+        Period = period;
+    }
+
+    /// <summary>The feature's key.</summary>
+    public string Key { get; }
+
+    /// <summary>The period usage is counted in.</summary>
+    public PeriodPolicy Period { get; set; }
+
+    /// <summary>The unit shown to people, e.g. <c>image</c> or <c>second</c>. Default <c>unit</c>.</summary>
+    public string Unit { get; set; } = "unit";
+
+    /// <summary>Counter (sum) or gauge (last value, max value). Default <see cref="FeatureAggregation.Sum"/>.</summary>
+    public FeatureAggregation Aggregation { get; set; } = FeatureAggregation.Sum;
+
+    /// <summary>Alert thresholds in percent of the limit, e.g. 80 and 100. Default: 80 and 100.</summary>
+    public IList<int> AlertThresholds { get; set; } = new List<int> { 80, 100 };
+}

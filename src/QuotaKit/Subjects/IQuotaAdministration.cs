@@ -1,0 +1,41 @@
+using NodaTime;
+
+namespace QuotaKit;
+
+/// <summary>
+/// Manages subjects stored by QuotaKit: plans, time zones, billing anchors, per-subject overrides and grants, and the
+/// idempotency-key purge. A plan change applies at once to what is already used in the current period.
+/// </summary>
+public interface IQuotaAdministration
+{
+    /// <summary>Sets the subject's plan (creating the subject if needed).</summary>
+    /// <exception cref="UnknownPlanException">The plan is not declared.</exception>
+    Task SetPlanAsync(string subjectId, string planKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets the subject's IANA time zone for calendar periods; <c>null</c> clears it.</summary>
+    /// <exception cref="UnknownTimeZoneException">The zone id is unknown.</exception>
+    Task SetTimeZoneAsync(string subjectId, string? timeZoneId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the billing anchor. Billing-cycle periods of the subject are computed from it; a re-anchor takes effect for
+    /// usage at or after the new anchor (the cycle before it ends at its own end).
+    /// </summary>
+    Task SetBillingAnchorAsync(string subjectId, Instant? anchor, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the plan's limit for one feature of one subject.</summary>
+    Task SetOverrideAsync(string subjectId, string featureKey, FeatureLimit limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a per-subject override; the plan's limit applies again.</summary>
+    Task RemoveOverrideAsync(string subjectId, string featureKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Grants extra units valid in <c>[validFrom, validUntil)</c>.</summary>
+    Task AddGrantAsync(
+        string subjectId, string featureKey, long amount, Instant validFrom, Instant validUntil, string? reason = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>The subject's stored context (plan, zone, anchor, overrides and grants).</summary>
+    Task<SubjectContext> GetSubjectAsync(string subjectId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes idempotency records older than <see cref="QuotaKitOptions.IdempotencyRetention"/>; returns how many.</summary>
+    Task<int> PurgeExpiredIdempotencyKeysAsync(CancellationToken cancellationToken = default);
+}

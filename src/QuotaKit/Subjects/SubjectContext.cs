@@ -1,0 +1,25 @@
+using NodaTime;
+
+namespace QuotaKit;
+
+/// <summary>What QuotaKit needs to know about a subject: its plan, time zone, billing anchor, overrides and grants.</summary>
+public sealed record SubjectContext
+{
+    /// <summary>A subject with no plan (the configured default plan applies), UTC and no anchor.</summary>
+    public static SubjectContext Default { get; } = new();
+
+    /// <summary>The plan's key; <c>null</c> means <see cref="QuotaKitOptions.DefaultPlan"/>.</summary>
+    public string? PlanKey { get; init; }
+
+    /// <summary>The subject's time zone for calendar periods; <c>null</c> means the feature's zone, else UTC.</summary>
+    public DateTimeZone? TimeZone { get; init; }
+
+    /// <summary>The instant billing cycles and lifetime allowances are anchored on (usually the subscription start).</summary>
+    public Instant? BillingAnchor { get; init; }
+
+    /// <summary>Per-feature limits replacing the plan's for this subject.</summary>
+    public IReadOnlyDictionary<string, FeatureLimit> Overrides { get; init; } = new Dictionary<string, FeatureLimit>();
+
+    /// <summary>Grants of extra units.</summary>
+    public IReadOnlyList<UsageGrant> Grants { get; init; } = [];
+}

@@ -1,0 +1,15 @@
+using QuotaKit.Periods;
+
+namespace QuotaKit;
+
+/// <summary>Usage of one feature in one period, for a usage page ("2 of 3 images today").</summary>
+public sealed record FeatureUsage(string FeatureKey, string Unit, long Used, FeatureLimit Limit, UsagePeriod Period)
+{
+    /// <summary>Units left before the limit; <c>null</c> when unlimited; never negative.</summary>
+    public long? Remaining => Limit.Kind switch
+    {
+        LimitKind.Unlimited => null,
+        LimitKind.Disabled => 0,
+        _ => Math.Max(0, Limit.Value - Used),
+    };
+}

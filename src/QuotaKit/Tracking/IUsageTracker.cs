@@ -1,0 +1,50 @@
+using NodaTime;
+
+namespace QuotaKit;
+
+/// <summary>
+/// Records and checks usage of features by subjects. Every write is one atomic operation: the limit check and the
+/// increment cannot be separated, so concurrent calls never overshoot a hard limit.
+/// </summary>
+public interface IUsageTracker
+{
+    /// <summary>
+    /// Consumes <paramref name="amount"/> units if the hard limit allows it, otherwise consumes nothing and says why.
+    /// Call it before expensive work.
+    /// </summary>
+    /// <exception cref="UnknownFeatureException">The feature is not declared.</exception>
+    /// <exception cref="InvalidSubjectException">The subject id is empty, too long or contains NUL.</exception>
+    /// <exception cref="InvalidAmountException">The amount is not positive.</exception>
+    /// <exception cref="IdempotencyConflictException">The idempotency key was used for a different call.</exception>
+    Task<UsageDecision> TryConsumeAsync(
+        string subjectId, string featureKey, long amount = 1, UsageOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records <paramref name="amount"/> units even past the limit (metering, overage); the decision says whether a soft or
+    /// hard limit is now exceeded. Only a disabled feature is refused.
+    /// </summary>
+    Task<UsageDecision> IncrementAsync(
+        string subjectId, string featureKey, long amount = 1, UsageOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives back <paramref name="amount"/> units (a negative adjustment); usage never goes below zero.</summary>
+    Task<UsageDecision> RefundAsync(
+        string subjectId, string featureKey, long amount, UsageOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Answers "would consuming <paramref name="amount"/> be allowed now?" without writing anything.</summary>
+    Task<UsageDecision> CheckAsync(
+        string subjectId, string featureKey, long amount = 1, Instant? at = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a gauge value: for <see cref="FeatureAggregation.Last"/> features it becomes the value; for
+    /// <see cref="FeatureAggregation.Max"/> features the value rises to it if higher. Never refused.
+    /// </summary>
+    Task<UsageDecision> SetGaugeAsync(
+        string subjectId, string featureKey, long value, UsageOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Every declared feature's usage in its current period for the subject, in one query.</summary>
+    Task<IReadOnlyList<FeatureUsage>> GetUsageAsync(string subjectId, Instant? at = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Usage of one feature in every stored period that overlaps <c>[from, to)</c>, oldest first.</summary>
+    Task<IReadOnlyList<FeatureUsage>> GetHistoryAsync(
+        string subjectId, string featureKey, Instant from, Instant to, CancellationToken cancellationToken = default);
+}

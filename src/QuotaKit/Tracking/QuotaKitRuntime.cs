@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using NodaTime;
+using QuotaKit.Periods;
+
+namespace QuotaKit;
+
+/// <summary>
+/// The validated configuration in the form the trackers use: feature and plan look-ups, the limit in force for a
+/// subject at an instant, and the period an instant falls in. Shared by every tracker so they agree on semantics.
+/// </summary>
+internal sealed class QuotaKitRuntime
+{
+    public QuotaKitRuntime(IOptions<QuotaKitOptions> options)
+    {
+        Options = options.Value;
+        QuotaKitOptionsValidator.ThrowIfInvalid(Options);
+    }
+
+    public QuotaKitOptions Options { get; }
+
+    /// <exception cref="UnknownFeatureException">The key is not declared.</exception>
+    public FeatureDefinition GetFeature(string featureKey)
+    {
+        if (featureKey is null || !Options.Features.TryGetValue(featureKey, out var feature))
+        {
+            throw new UnknownFeatureException(featureKey ?? "(null)");
+        }
+
+        return feature;
+    }
+
+    /// <exception cref="UnknownPlanException">The subject's plan is not declared.</exception>
+    public PlanDefinition? GetPlan(SubjectContext subject)
+    {
+        var planKey = subject.PlanKey ?? Options.DefaultPlan;
+        if (planKey is null)
+        {
+            return null;
+        }
+
+        return Options.Plans.TryGetValue(planKey, out var plan) ? plan : throw new UnknownPlanException(planKey);
+    }
+
+    /// <summary>The limit in force: the subject's override, else its plan's (a plan without the feature disables it),
+    /// plus grants valid at <paramref name="at"/>.</summary>
+    public FeatureLimit GetLimit(SubjectContext subject, string featureKey, Instant at)
+    {
+        var limit = subject.Overrides.TryGetValue(featureKey, out var overridden)
+            ? overridden
+            : GetPlan(subject)?.GetLimit(featureKey) ?? FeatureLimit.Disabled;
+
+        long extra = 0;
+        foreach (var grant in subject.Grants)
+        {
+            if (grant.FeatureKey == featureKey && grant.IsValidAt(at))
+            {
+                extra = extra > long.MaxValue - grant.Amount ? long.MaxValue : extra + grant.Amount;
+            }
+        }
+
+        return limit.WithExtra(extra);
+    }
+
+    public static UsagePeriod GetPeriod(FeatureDefinition feature, SubjectContext subject, Instant at) =>
+        PeriodCalculator.GetPeriod(feature.Period, new PeriodContext(subject.TimeZone, subject.BillingAnchor), at);
+}

@@ -1,0 +1,66 @@
+using NodaTime;
+using QuotaKit.Periods;
+
+namespace QuotaKit;
+
+/// <summary>The answer to a usage call: allowed or denied, and the state of the counter right after it.</summary>
+public sealed class UsageDecision
+{
+    /// <summary>Creates a decision.</summary>
+    public UsageDecision(
+        string subjectId, string featureKey, UsageOutcome outcome, long used, FeatureLimit limit, UsagePeriod period, bool isReplay)
+    {
+        SubjectId = subjectId;
+        FeatureKey = featureKey;
+        Outcome = outcome;
+        Used = used;
+        Limit = limit;
+        Period = period;
+        IsReplay = isReplay;
+    }
+
+    /// <summary>The subject.</summary>
+    public string SubjectId { get; }
+
+    /// <summary>The feature.</summary>
+    public string FeatureKey { get; }
+
+    /// <summary>Allowed, or why not.</summary>
+    public UsageOutcome Outcome { get; }
+
+    /// <summary>Whether the call was allowed (and, unless it was a check, applied).</summary>
+    public bool Allowed => Outcome == UsageOutcome.Allowed;
+
+    /// <summary>Usage in the period after the call.</summary>
+    public long Used { get; }
+
+    /// <summary>The limit in force (plan, override and grants).</summary>
+    public FeatureLimit Limit { get; }
+
+    /// <summary>Units left before the limit; <c>null</c> when unlimited; never negative.</summary>
+    public long? Remaining => Limit.Kind switch
+    {
+        LimitKind.Unlimited => null,
+        LimitKind.Disabled => 0,
+        _ => Math.Max(0, Limit.Value - Used),
+    };
+
+    /// <summary>Whether usage is over a soft limit (alerts only).</summary>
+    public bool SoftLimitExceeded => Limit is { Kind: LimitKind.Limited, IsSoft: true } && Used > Limit.Value;
+
+    /// <summary>Whether usage is over a hard limit (possible through <see cref="IUsageTracker.IncrementAsync"/>).</summary>
+    public bool HardLimitExceeded => Limit is { Kind: LimitKind.Limited, IsSoft: false } && Used > Limit.Value;
+
+    /// <summary>The period <c>[start, end)</c> the usage counted in.</summary>
+    public UsagePeriod Period { get; }
+
+    /// <summary>When the counter starts again from zero (the period's end).</summary>
+    public Instant ResetsAt => Period.End;
+
+    /// <summary>True when this is the stored answer of an earlier call with the same idempotency key.</summary>
+    public bool IsReplay { get; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{SubjectId}/{FeatureKey}: {Outcome}, used {Used} of {Limit} in {Period}{(IsReplay ? " (replay)" : "")}";
+}
