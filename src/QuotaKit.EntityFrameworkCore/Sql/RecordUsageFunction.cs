@@ -57,7 +57,11 @@ internal static class RecordUsageFunction
             WHERE c.subject_id = p_subject_id AND c.feature_key = p_feature_key AND c.period_start = p_period_start
             FOR UPDATE;
 
-            IF NOT FOUND THEN
+            IF NOT FOUND AND p_enforce AND p_operation IN ('consume', 'increment') AND p_amount > p_limit THEN
+                -- Refused even on an empty counter: answer without creating the period's row.
+                v_used := 0;
+                v_alerted := 0;
+            ELSIF NOT FOUND THEN
                 INSERT INTO quotakit.usage_counters (subject_id, feature_key, period_start, period_end, used,
                     limit_value, alerted_percent, created_at, updated_at)
                 VALUES (p_subject_id, p_feature_key, p_period_start, p_period_end, 0, p_limit, 0, p_now, p_now)
@@ -69,7 +73,7 @@ internal static class RecordUsageFunction
                 FOR UPDATE;
             END IF;
 
-            -- 3. Decide while holding the lock, then write.
+            -- 3. Decide while holding the lock (when the row exists), then write.
             v_new_used := CASE p_operation
                 WHEN 'consume' THEN v_used + p_amount
                 WHEN 'increment' THEN v_used + p_amount

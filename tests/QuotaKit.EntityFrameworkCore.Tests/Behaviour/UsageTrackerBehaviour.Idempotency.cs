@@ -64,7 +64,7 @@ public abstract partial class UsageTrackerBehaviour
         Clock.Advance(Duration.FromDays(7)); // recorded exactly 7 days ago: not older than the retention yet
         (await Admin.PurgeExpiredIdempotencyKeysAsync()).Should().Be(0);
 
-        Clock.Advance(Duration.Epsilon);
+        Clock.Advance(Duration.FromTicks(10)); // one microsecond: the finest step PostgreSQL's timestamptz keeps
         var purged = await Admin.PurgeExpiredIdempotencyKeysAsync();
         var again = await ConsumeAsync("images", 1, Key("request-1"));
 

@@ -33,9 +33,9 @@ public abstract partial class UsageTrackerBehaviour : IAsyncLifetime
 
     protected IQuotaAdministration Admin => UnderTest.Admin;
 
-    public async Task InitializeAsync() => _underTest = await CreateAsync(DeclareCatalog, Clock);
+    public virtual async Task InitializeAsync() => _underTest = await CreateAsync(DeclareCatalog, Clock);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_underTest is not null)
         {
