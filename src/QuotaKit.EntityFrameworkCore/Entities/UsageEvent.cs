@@ -38,14 +38,21 @@ public sealed class UsageEvent
     /// <summary>Optional caller metadata, stored as <c>jsonb</c>.</summary>
     public string? Metadata { get; set; }
 
-    /// <summary>Whether the usage was applied (a denied consume is recorded with <c>false</c>).</summary>
-    public bool Applied { get; set; }
+    /// <summary>The decision: 0 allowed, 1 denied by the limit, 2 denied because the feature is disabled
+    /// (<see cref="UsageOutcome"/>).</summary>
+    public short Outcome { get; set; }
 
     /// <summary>The counter's value right after the call.</summary>
     public long UsedAfter { get; set; }
 
+    /// <summary>The kind of limit in force for the call (<see cref="QuotaKit.LimitKind"/>).</summary>
+    public short LimitKind { get; set; }
+
     /// <summary>The limit in force for the call; <c>null</c> when unlimited.</summary>
     public long? LimitValue { get; set; }
+
+    /// <summary>Whether the limit in force was soft.</summary>
+    public bool LimitSoft { get; set; }
 
     /// <summary>When the event was written.</summary>
     public Instant RecordedAt { get; set; }

@@ -219,10 +219,6 @@ namespace QuotaKit.EntityFrameworkCore.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
 
-                    b.Property<bool>("Applied")
-                        .HasColumnType("boolean")
-                        .HasColumnName("applied");
-
                     b.Property<string>("FeatureKey")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -233,6 +229,14 @@ namespace QuotaKit.EntityFrameworkCore.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<short>("LimitKind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("limit_kind");
+
+                    b.Property<bool>("LimitSoft")
+                        .HasColumnType("boolean")
+                        .HasColumnName("limit_soft");
 
                     b.Property<long?>("LimitValue")
                         .HasColumnType("bigint")
@@ -251,6 +255,10 @@ namespace QuotaKit.EntityFrameworkCore.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("operation");
+
+                    b.Property<short>("Outcome")
+                        .HasColumnType("smallint")
+                        .HasColumnName("outcome");
 
                     b.Property<DateTime>("PeriodEnd")
                         .HasColumnType("timestamptz")

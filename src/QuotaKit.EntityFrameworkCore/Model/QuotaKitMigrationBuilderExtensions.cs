@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore.Migrations;
+using QuotaKit.EntityFrameworkCore.Sql;
 
 namespace QuotaKit.EntityFrameworkCore.Model;
 
@@ -6,10 +7,12 @@ namespace QuotaKit.EntityFrameworkCore.Model;
 public static class QuotaKitMigrationBuilderExtensions
 {
     /// <summary>
-    /// The database refuses two overlapping periods for one subject and feature: an exclusion constraint over
-    /// <c>tstzrange(period_start, period_end, '[)')</c> (needs the <c>btree_gist</c> extension, which the model declares).
+    /// Adds what the EF model cannot declare: the exclusion constraint that refuses two overlapping periods for one
+    /// subject and feature (over <c>tstzrange(period_start, period_end, '[)')</c>, needs <c>btree_gist</c>, which the
+    /// model declares), and the <c>quotakit.record_usage</c> function the tracker calls. A host that keeps QuotaKit's
+    /// model in its own DbContext calls this in the migration that creates QuotaKit's tables.
     /// </summary>
-    public static MigrationBuilder AddQuotaKitPeriodOverlapConstraint(this MigrationBuilder migrationBuilder)
+    public static MigrationBuilder AddQuotaKitDatabaseObjects(this MigrationBuilder migrationBuilder)
     {
         ArgumentNullException.ThrowIfNull(migrationBuilder);
         migrationBuilder.Sql(
@@ -18,13 +21,15 @@ public static class QuotaKitMigrationBuilderExtensions
                 ADD CONSTRAINT ex_usage_counters_no_overlap
                 EXCLUDE USING gist (subject_id WITH =, feature_key WITH =, tstzrange(period_start, period_end, '[)') WITH &&);
             """);
+        migrationBuilder.Sql(RecordUsageFunction.Create);
         return migrationBuilder;
     }
 
-    /// <summary>Removes the constraint added by <see cref="AddQuotaKitPeriodOverlapConstraint"/>.</summary>
-    public static MigrationBuilder DropQuotaKitPeriodOverlapConstraint(this MigrationBuilder migrationBuilder)
+    /// <summary>Removes what <see cref="AddQuotaKitDatabaseObjects"/> added.</summary>
+    public static MigrationBuilder DropQuotaKitDatabaseObjects(this MigrationBuilder migrationBuilder)
     {
         ArgumentNullException.ThrowIfNull(migrationBuilder);
+        migrationBuilder.Sql(RecordUsageFunction.Drop);
         migrationBuilder.Sql("ALTER TABLE quotakit.usage_counters DROP CONSTRAINT IF EXISTS ex_usage_counters_no_overlap;");
         return migrationBuilder;
     }

@@ -8,8 +8,8 @@ public static class QuotaKitModelBuilderExtensions
     /// <summary>
     /// Adds QuotaKit's entities (schema <c>quotakit</c>, snake_case names fixed here, independent of the host's naming
     /// conventions). Call it from a host DbContext's <c>OnModelCreating</c> to keep QuotaKit's tables in the host's own
-    /// migrations; the host then owns those migrations and must also add the period-overlap constraint with
-    /// <see cref="QuotaKitMigrationBuilderExtensions.AddQuotaKitPeriodOverlapConstraint"/>.
+    /// migrations; the host then owns those migrations and must also add the database objects the model cannot express with
+    /// <see cref="QuotaKitMigrationBuilderExtensions.AddQuotaKitDatabaseObjects"/>.
     /// </summary>
     public static ModelBuilder ApplyQuotaKitModel(this ModelBuilder modelBuilder)
     {

@@ -21,9 +21,11 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
         builder.Property(e => e.PeriodEnd).HasColumnName("period_end").HasColumnType("timestamptz").HasConversion(InstantConverters.Required);
         builder.Property(e => e.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(QuotaKitSchema.IdempotencyKeyMaxLength);
         builder.Property(e => e.Metadata).HasColumnName("metadata").HasColumnType("jsonb");
-        builder.Property(e => e.Applied).HasColumnName("applied");
+        builder.Property(e => e.Outcome).HasColumnName("outcome");
         builder.Property(e => e.UsedAfter).HasColumnName("used_after");
+        builder.Property(e => e.LimitKind).HasColumnName("limit_kind");
         builder.Property(e => e.LimitValue).HasColumnName("limit_value");
+        builder.Property(e => e.LimitSoft).HasColumnName("limit_soft");
         builder.Property(e => e.RecordedAt).HasColumnName("recorded_at").HasColumnType("timestamptz").HasConversion(InstantConverters.Required);
 
         builder.HasIndex(e => new { e.SubjectId, e.IdempotencyKey })

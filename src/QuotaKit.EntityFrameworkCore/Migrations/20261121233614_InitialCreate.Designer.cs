@@ -12,7 +12,7 @@ using QuotaKit.EntityFrameworkCore;
 namespace QuotaKit.EntityFrameworkCore.Migrations
 {
     [DbContext(typeof(QuotaKitDbContext))]
-    [Migration("20261121233154_InitialCreate")]
+    [Migration("20261121233614_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -222,10 +222,6 @@ namespace QuotaKit.EntityFrameworkCore.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
 
-                    b.Property<bool>("Applied")
-                        .HasColumnType("boolean")
-                        .HasColumnName("applied");
-
                     b.Property<string>("FeatureKey")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -236,6 +232,14 @@ namespace QuotaKit.EntityFrameworkCore.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("idempotency_key");
+
+                    b.Property<short>("LimitKind")
+                        .HasColumnType("smallint")
+                        .HasColumnName("limit_kind");
+
+                    b.Property<bool>("LimitSoft")
+                        .HasColumnType("boolean")
+                        .HasColumnName("limit_soft");
 
                     b.Property<long?>("LimitValue")
                         .HasColumnType("bigint")
@@ -254,6 +258,10 @@ namespace QuotaKit.EntityFrameworkCore.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("operation");
+
+                    b.Property<short>("Outcome")
+                        .HasColumnType("smallint")
+                        .HasColumnName("outcome");
 
                     b.Property<DateTime>("PeriodEnd")
                         .HasColumnType("timestamptz")

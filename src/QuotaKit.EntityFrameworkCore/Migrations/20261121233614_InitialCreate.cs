@@ -115,9 +115,11 @@ namespace QuotaKit.EntityFrameworkCore.Migrations
                     period_end = table.Column<DateTime>(type: "timestamptz", nullable: false),
                     idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     metadata = table.Column<string>(type: "jsonb", nullable: true),
-                    applied = table.Column<bool>(type: "boolean", nullable: false),
+                    outcome = table.Column<short>(type: "smallint", nullable: false),
                     used_after = table.Column<long>(type: "bigint", nullable: false),
+                    limit_kind = table.Column<short>(type: "smallint", nullable: false),
                     limit_value = table.Column<long>(type: "bigint", nullable: true),
+                    limit_soft = table.Column<bool>(type: "boolean", nullable: false),
                     recorded_at = table.Column<DateTime>(type: "timestamptz", nullable: false)
                 },
                 constraints: table =>
@@ -152,13 +154,14 @@ namespace QuotaKit.EntityFrameworkCore.Migrations
                 unique: true,
                 filter: "idempotency_key IS NOT NULL");
 
-            // Not expressible in the EF model: the database refuses overlapping periods for one subject and feature.
-            migrationBuilder.AddQuotaKitPeriodOverlapConstraint();
+            migrationBuilder.AddQuotaKitDatabaseObjects();
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropQuotaKitDatabaseObjects();
+
             migrationBuilder.DropTable(
                 name: "subject_grants",
                 schema: "quotakit");

@@ -1,0 +1,151 @@
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+using QuotaKit.EntityFrameworkCore.Storage;
+using QuotaKit.Periods;
+
+namespace QuotaKit.EntityFrameworkCore.Tracking;
+
+/// <summary><see cref="IQuotaAdministration"/> on QuotaKit's tables; every write is one parameterised upsert.</summary>
+internal sealed class PostgreSqlQuotaAdministration : IQuotaAdministration
+{
+    private const string UpsertSubjectSql =
+        """
+        INSERT INTO quotakit.subjects (subject_id, plan_key, billing_anchor, time_zone, created_at, updated_at)
+        VALUES ($1, NULL, NULL, NULL, $2, $2)
+        ON CONFLICT (subject_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly QuotaKitRuntime _runtime;
+    private readonly StoredSubjectContextResolver _resolver;
+    private readonly IClock _clock;
+
+    public PostgreSqlQuotaAdministration(
+        QuotaKitDataSource dataSource, QuotaKitRuntime runtime, StoredSubjectContextResolver resolver, IClock clock)
+    {
+        _dataSource = dataSource.DataSource;
+        _runtime = runtime;
+        _resolver = resolver;
+        _clock = clock;
+    }
+
+    public Task SetPlanAsync(string subjectId, string planKey, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        if (planKey is null || !_runtime.Options.Plans.ContainsKey(planKey))
+        {
+            throw new UnknownPlanException(planKey ?? "(null)");
+        }
+
+        return UpdateSubjectAsync(subjectId, "plan_key", Text(planKey), cancellationToken);
+    }
+
+    public Task SetTimeZoneAsync(string subjectId, string? timeZoneId, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        if (timeZoneId is not null)
+        {
+            TimeZones.Get(timeZoneId);
+        }
+
+        return UpdateSubjectAsync(subjectId, "time_zone", Text(timeZoneId), cancellationToken);
+    }
+
+    public Task SetBillingAnchorAsync(string subjectId, Instant? anchor, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        var value = new NpgsqlParameter { Value = anchor.HasValue ? anchor.Value.ToDateTimeUtc() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
+        return UpdateSubjectAsync(subjectId, "billing_anchor", value, cancellationToken);
+    }
+
+    public async Task SetOverrideAsync(string subjectId, string featureKey, FeatureLimit limit, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        _runtime.GetFeature(featureKey);
+        const string sql =
+            """
+            INSERT INTO quotakit.subject_limit_overrides (subject_id, feature_key, limit_value, is_disabled, is_soft, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $6)
+            ON CONFLICT (subject_id, feature_key) DO UPDATE
+            SET limit_value = EXCLUDED.limit_value, is_disabled = EXCLUDED.is_disabled, is_soft = EXCLUDED.is_soft, updated_at = EXCLUDED.updated_at
+            """;
+        var limitValue = limit.Kind == LimitKind.Limited ? (object)limit.Value : DBNull.Value;
+        await ExecuteAsync(subjectId, sql, cancellationToken,
+            Text(featureKey),
+            new NpgsqlParameter { Value = limitValue, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new NpgsqlParameter<bool> { TypedValue = limit.Kind == LimitKind.Disabled },
+            new NpgsqlParameter<bool> { TypedValue = limit.IsSoft },
+            PostgreSqlUsageStore.Timestamp(_clock.GetCurrentInstant())).ConfigureAwait(false);
+    }
+
+    public async Task RemoveOverrideAsync(string subjectId, string featureKey, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        _runtime.GetFeature(featureKey);
+        await ExecuteAsync(subjectId, "DELETE FROM quotakit.subject_limit_overrides WHERE subject_id = $1 AND feature_key = $2",
+            cancellationToken, Text(featureKey)).ConfigureAwait(false);
+    }
+
+    public async Task AddGrantAsync(
+        string subjectId, string featureKey, long amount, Instant validFrom, Instant validUntil, string? reason = null,
+        CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        _runtime.GetFeature(featureKey);
+        UsageArguments.ValidatePositive(amount);
+        if (validUntil <= validFrom)
+        {
+            throw new ArgumentException($"A grant's validity [{validFrom}, {validUntil}) is empty: validUntil must be after validFrom.", nameof(validUntil));
+        }
+
+        const string sql =
+            """
+            INSERT INTO quotakit.subject_grants (subject_id, feature_key, amount, valid_from, valid_until, reason, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """;
+        await ExecuteAsync(subjectId, sql, cancellationToken,
+            Text(featureKey),
+            new NpgsqlParameter<long> { TypedValue = amount },
+            PostgreSqlUsageStore.Timestamp(validFrom),
+            PostgreSqlUsageStore.Timestamp(validUntil),
+            Text(reason),
+            PostgreSqlUsageStore.Timestamp(_clock.GetCurrentInstant())).ConfigureAwait(false);
+    }
+
+    public Task<SubjectContext> GetSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        return _resolver.ReadAsync(subjectId, cancellationToken);
+    }
+
+    public async Task<int> PurgeExpiredIdempotencyKeysAsync(CancellationToken cancellationToken = default)
+    {
+        // The ledger row stays (audit, recount); only the key is forgotten, so a very late retry counts again.
+        const string sql =
+            "UPDATE quotakit.usage_events SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND recorded_at < $1";
+        var cutoff = _clock.GetCurrentInstant() - _runtime.Options.IdempotencyRetention;
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.Add(PostgreSqlUsageStore.Timestamp(cutoff));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task UpdateSubjectAsync(string subjectId, string column, NpgsqlParameter value, CancellationToken cancellationToken)
+    {
+        // column is one of three constants above, never caller input.
+        var sql = UpsertSubjectSql + $", {column} = $3";
+        await ExecuteAsync(subjectId, sql, cancellationToken, PostgreSqlUsageStore.Timestamp(_clock.GetCurrentInstant()), value)
+            .ConfigureAwait(false);
+    }
+
+    private async Task ExecuteAsync(string subjectId, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.Add(Text(subjectId));
+        command.Parameters.AddRange(parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _resolver.Invalidate(subjectId);
+    }
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+}

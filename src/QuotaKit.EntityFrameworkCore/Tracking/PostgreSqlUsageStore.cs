@@ -1,0 +1,149 @@
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+using QuotaKit.EntityFrameworkCore.Storage;
+using QuotaKit.Periods;
+
+namespace QuotaKit.EntityFrameworkCore.Tracking;
+
+/// <summary>QuotaKit's SQL against PostgreSQL: every statement parameterised, one round trip each.</summary>
+internal sealed class PostgreSqlUsageStore
+{
+    private const string RecordUsageSql =
+        "SELECT * FROM quotakit.record_usage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+
+    private const string ReadUsedSql =
+        "SELECT used FROM quotakit.usage_counters WHERE subject_id = $1 AND feature_key = $2 AND period_start = $3";
+
+    private const string ReadCurrentSql =
+        """
+        SELECT c.feature_key, c.used
+        FROM unnest($2::text[], $3::timestamptz[]) AS p(feature_key, period_start)
+        JOIN quotakit.usage_counters c
+          ON c.subject_id = $1 AND c.feature_key = p.feature_key AND c.period_start = p.period_start
+        """;
+
+    private const string ReadHistorySql =
+        """
+        SELECT period_start, period_end, used, limit_value
+        FROM quotakit.usage_counters
+        WHERE subject_id = $1 AND feature_key = $2 AND period_start < $4 AND period_end > $3
+        ORDER BY period_start
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgreSqlUsageStore(QuotaKitDataSource dataSource)
+    {
+        _dataSource = dataSource.DataSource;
+    }
+
+    public async Task<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(RecordUsageSql);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<string> { TypedValue = call.SubjectId, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<string> { TypedValue = call.FeatureKey, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(Timestamp(call.Period.Start));
+        p.Add(Timestamp(call.Period.End));
+        p.Add(new NpgsqlParameter<string> { TypedValue = call.Operation, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<long> { TypedValue = call.Amount });
+        p.Add(NullableBigint(call.Limit.AsNumber));
+        p.Add(new NpgsqlParameter<bool> { TypedValue = call.Rule.Enforce });
+        p.Add(new NpgsqlParameter<short> { TypedValue = (short)call.Rule.DeniedOutcome });
+        p.Add(new NpgsqlParameter<short> { TypedValue = (short)call.Limit.Kind });
+        p.Add(new NpgsqlParameter<bool> { TypedValue = call.Limit.IsSoft });
+        p.Add(new NpgsqlParameter<int[]> { TypedValue = call.Thresholds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        p.Add(Timestamp(call.Now));
+        p.Add(Timestamp(call.OccurredAt));
+        p.Add(NullableText(call.IdempotencyKey, NpgsqlDbType.Text));
+        p.Add(NullableText(call.MetadataJson, NpgsqlDbType.Jsonb));
+        p.Add(new NpgsqlParameter<bool> { TypedValue = call.RecordEvent });
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("quotakit.record_usage returned no row.");
+        }
+
+        var outcome = (UsageOutcome)reader.GetInt16(0);
+        var used = reader.GetInt64(1);
+        if (!reader.GetBoolean(4))
+        {
+            return new RecordUsageResult(outcome, used, reader.GetInt32(2), reader.GetInt32(3), Replay: null);
+        }
+
+        var stored = new StoredCall(
+            FeatureKey: reader.GetString(5),
+            Operation: reader.GetString(6),
+            Amount: reader.GetInt64(7),
+            Period: new UsagePeriod(ReadInstant(reader, 8), ReadInstant(reader, 9)),
+            Limit: StoredLimit((LimitKind)reader.GetInt16(10), reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetBoolean(12)));
+        return new RecordUsageResult(outcome, used, 0, 0, stored);
+    }
+
+    public async Task<long> ReadUsedAsync(string subjectId, string featureKey, Instant periodStart, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(ReadUsedSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = featureKey, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Timestamp(periodStart));
+        var used = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return used is long value ? value : 0;
+    }
+
+    /// <summary>Usage of each (feature, period start) pair for one subject; pairs without a counter are absent.</summary>
+    public async Task<Dictionary<string, long>> ReadCurrentAsync(
+        string subjectId, string[] featureKeys, DateTime[] periodStarts, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(ReadCurrentSql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = featureKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = periodStarts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        var used = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            used[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return used;
+    }
+
+    public async Task<List<(UsagePeriod Period, long Used, long? LimitValue)>> ReadHistoryAsync(
+        string subjectId, string featureKey, Instant from, Instant to, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(ReadHistorySql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = featureKey, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Timestamp(from));
+        command.Parameters.Add(Timestamp(to));
+        var rows = new List<(UsagePeriod, long, long?)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add((new UsagePeriod(ReadInstant(reader, 0), ReadInstant(reader, 1)), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetInt64(3)));
+        }
+
+        return rows;
+    }
+
+    internal static NpgsqlParameter<DateTime> Timestamp(Instant instant) =>
+        new() { TypedValue = instant.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz };
+
+    internal static Instant ReadInstant(NpgsqlDataReader reader, int ordinal) =>
+        Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
+
+    private static NpgsqlParameter NullableBigint(long? value) =>
+        new() { Value = value.HasValue ? value.Value : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint };
+
+    private static NpgsqlParameter NullableText(string? value, NpgsqlDbType type) =>
+        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = type };
+
+    private static FeatureLimit StoredLimit(LimitKind kind, long? value, bool soft) => kind switch
+    {
+        LimitKind.Unlimited => FeatureLimit.Unlimited,
+        LimitKind.Disabled => FeatureLimit.Disabled,
+        _ => soft ? FeatureLimit.Soft(value ?? 0) : FeatureLimit.Hard(value ?? 0),
+    };
+}

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+using QuotaKit.Periods;
+
+namespace QuotaKit.EntityFrameworkCore.Tracking;
+
+/// <summary>
+/// <see cref="IUsageTracker"/> on PostgreSQL. Arguments are checked before anything is sent; each write is one call of
+/// <c>quotakit.record_usage</c> (one round trip, one transaction); alerts are delivered after it committed.
+/// </summary>
+internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
+{
+    private readonly QuotaKitRuntime _runtime;
+    private readonly ISubjectContextResolver _subjects;
+    private readonly PostgreSqlUsageStore _store;
+    private readonly IClock _clock;
+    private readonly AlertDispatcher _alerts;
+    private readonly QuotaKitMetrics _metrics;
+    private readonly bool _recordAllEvents;
+    private readonly ILogger<PostgreSqlUsageTracker> _logger;
+
+    public PostgreSqlUsageTracker(
+        QuotaKitRuntime runtime,
+        ISubjectContextResolver subjects,
+        PostgreSqlUsageStore store,
+        IClock clock,
+        AlertDispatcher alerts,
+        QuotaKitMetrics metrics,
+        IOptions<QuotaKitPostgreSqlOptions> options,
+        ILogger<PostgreSqlUsageTracker>? logger = null)
+    {
+        _runtime = runtime;
+        _subjects = subjects;
+        _store = store;
+        _clock = clock;
+        _alerts = alerts;
+        _metrics = metrics;
+        _recordAllEvents = options.Value.RecordAllEvents;
+        _logger = logger ?? NullLogger<PostgreSqlUsageTracker>.Instance;
+    }
+
+    public Task<UsageDecision> TryConsumeAsync(
+        string subjectId, string featureKey, long amount = 1, UsageOptions? options = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(UsageOperation.Consume, subjectId, featureKey, amount, options, cancellationToken);
+
+    public Task<UsageDecision> IncrementAsync(
+        string subjectId, string featureKey, long amount = 1, UsageOptions? options = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(UsageOperation.Increment, subjectId, featureKey, amount, options, cancellationToken);
+
+    public Task<UsageDecision> RefundAsync(
+        string subjectId, string featureKey, long amount, UsageOptions? options = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(UsageOperation.Refund, subjectId, featureKey, amount, options, cancellationToken);
+
+    public Task<UsageDecision> SetGaugeAsync(
+        string subjectId, string featureKey, long value, UsageOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var feature = _runtime.GetFeature(featureKey);
+        return WriteAsync(UsageOperation.ForGauge(feature.Aggregation), subjectId, featureKey, value, options, cancellationToken);
+    }
+
+    public async Task<UsageDecision> CheckAsync(
+        string subjectId, string featureKey, long amount = 1, Instant? at = null, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        var feature = _runtime.GetFeature(featureKey);
+        UsageArguments.ValidatePositive(amount);
+        UsageOperation.EnsureFits(feature, UsageOperation.Consume);
+        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var instant = at ?? _clock.GetCurrentInstant();
+        var limit = _runtime.GetLimit(subject, featureKey, instant);
+        var period = QuotaKitRuntime.GetPeriod(feature, subject, instant);
+        var used = await _store.ReadUsedAsync(subjectId, featureKey, period.Start, cancellationToken).ConfigureAwait(false);
+        var rule = UsageWriteRule.For(UsageOperation.Consume, limit);
+        var outcome = used > long.MaxValue - amount || rule.Refuses(used + amount, limit) ? rule.DeniedOutcome : UsageOutcome.Allowed;
+        return new UsageDecision(subjectId, featureKey, outcome, used, limit, period, isReplay: false);
+    }
+
+    public async Task<IReadOnlyList<FeatureUsage>> GetUsageAsync(
+        string subjectId, Instant? at = null, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var instant = at ?? _clock.GetCurrentInstant();
+        var features = _runtime.Options.Features.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToArray();
+        var periods = features.Select(f => QuotaKitRuntime.GetPeriod(f, subject, instant)).ToArray();
+        var used = await _store.ReadCurrentAsync(
+            subjectId,
+            features.Select(f => f.Key).ToArray(),
+            periods.Select(p => p.Start.ToDateTimeUtc()).ToArray(),
+            cancellationToken).ConfigureAwait(false);
+        return features
+            .Select((f, i) => new FeatureUsage(f.Key, f.Unit, used.GetValueOrDefault(f.Key), _runtime.GetLimit(subject, f.Key, instant), periods[i]))
+            .ToList();
+    }
+
+    public async Task<IReadOnlyList<FeatureUsage>> GetHistoryAsync(
+        string subjectId, string featureKey, Instant from, Instant to, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        var feature = _runtime.GetFeature(featureKey);
+        if (to <= from)
+        {
+            throw new ArgumentException($"The history range [{from}, {to}) is empty: 'to' must be after 'from'.", nameof(to));
+        }
+
+        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var rows = await _store.ReadHistoryAsync(subjectId, featureKey, from, to, cancellationToken).ConfigureAwait(false);
+        return rows
+            .Select(r => new FeatureUsage(feature.Key, feature.Unit, r.Used, RecordedLimit(r.LimitValue, _runtime.GetLimit(subject, featureKey, r.Period.Start)), r.Period))
+            .ToList();
+    }
+
+    private async Task<UsageDecision> WriteAsync(
+        string operation, string subjectId, string featureKey, long amount, UsageOptions? options, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        UsageArguments.ValidateSubject(subjectId);
+        var feature = _runtime.GetFeature(featureKey);
+        if (operation is UsageOperation.Set or UsageOperation.Raise)
+        {
+            UsageArguments.ValidateGaugeValue(amount);
+        }
+        else
+        {
+            UsageArguments.ValidatePositive(amount);
+        }
+
+        UsageOperation.EnsureFits(feature, operation);
+        UsageArguments.ValidateOptions(options);
+
+        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var now = _clock.GetCurrentInstant();
+        var at = options?.At ?? now;
+        var limit = _runtime.GetLimit(subject, featureKey, at);
+        var period = QuotaKitRuntime.GetPeriod(feature, subject, at);
+        var thresholds = limit.Kind == LimitKind.Limited ? feature.AlertThresholds.ToArray() : [];
+        var call = new RecordUsageCommand(
+            subjectId, featureKey, period, operation, amount, limit, UsageWriteRule.For(operation, limit), thresholds, now, at,
+            options?.IdempotencyKey, options?.MetadataJson, _recordAllEvents || options?.MetadataJson is not null);
+
+        var result = await RecordAsync(call, cancellationToken).ConfigureAwait(false);
+        var decision = result.Replay is { } stored
+            ? Replay(call, stored, result)
+            : new UsageDecision(subjectId, featureKey, result.Outcome, result.Used, limit, period, isReplay: false);
+
+        if (!decision.IsReplay && decision.Allowed && operation is UsageOperation.Consume or UsageOperation.Increment)
+        {
+            _metrics.RecordUnits(featureKey, amount);
+        }
+
+        _metrics.RecordCall(operation, featureKey, decision.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogDecision(operation, subjectId, featureKey, amount, decision.Outcome, decision.Used);
+        foreach (var threshold in AlertThresholds.NewlyCrossed(thresholds, result.AlertedBefore, result.AlertedAfter))
+        {
+            var alert = new QuotaAlert(subjectId, featureKey, threshold, decision.Used, limit, period, now);
+            await _alerts.DispatchAsync(alert, cancellationToken).ConfigureAwait(false);
+        }
+
+        return decision;
+    }
+
+    private async Task<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _store.RecordAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
+        {
+            throw new InvalidAmountException(call.Amount, "the counter would overflow (more than 9223372036854775807 units).");
+        }
+    }
+
+    private static UsageDecision Replay(RecordUsageCommand call, StoredCall stored, RecordUsageResult result)
+    {
+        if (stored.FeatureKey != call.FeatureKey || stored.Operation != call.Operation || stored.Amount != call.Amount)
+        {
+            throw new IdempotencyConflictException(
+                call.SubjectId,
+                call.IdempotencyKey!,
+                $"first: {stored.Operation} {stored.Amount} of '{stored.FeatureKey}'; now: {call.Operation} {call.Amount} of '{call.FeatureKey}'");
+        }
+
+        return new UsageDecision(call.SubjectId, call.FeatureKey, result.Outcome, result.Used, stored.Limit, stored.Period, isReplay: true);
+    }
+
+    private static FeatureLimit RecordedLimit(long? recorded, FeatureLimit current) => recorded switch
+    {
+        null => FeatureLimit.Unlimited,
+        _ when current.Kind == LimitKind.Disabled && recorded == 0 => FeatureLimit.Disabled,
+        _ => current.IsSoft ? FeatureLimit.Soft(recorded.Value) : FeatureLimit.Hard(recorded.Value),
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Operation} {Amount} of {FeatureKey} by {SubjectId}: {Outcome}, used {Used}")]
+    private partial void LogDecision(string operation, string subjectId, string featureKey, long amount, UsageOutcome outcome, long used);
+}

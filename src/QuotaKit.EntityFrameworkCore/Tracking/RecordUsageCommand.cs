@@ -1,0 +1,20 @@
+using NodaTime;
+using QuotaKit.Periods;
+
+namespace QuotaKit.EntityFrameworkCore.Tracking;
+
+/// <summary>The arguments of one <c>quotakit.record_usage</c> call.</summary>
+internal readonly record struct RecordUsageCommand(
+    string SubjectId,
+    string FeatureKey,
+    UsagePeriod Period,
+    string Operation,
+    long Amount,
+    FeatureLimit Limit,
+    UsageWriteRule Rule,
+    int[] Thresholds,
+    Instant Now,
+    Instant OccurredAt,
+    string? IdempotencyKey,
+    string? MetadataJson,
+    bool RecordEvent);
