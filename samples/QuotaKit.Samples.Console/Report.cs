@@ -12,7 +12,11 @@ internal static class Report
         {
             var plan = (await sample.Admin.GetSubjectAsync(subject.Id)).PlanKey ?? "(default)";
             var usage = await sample.Tracker.GetUsageAsync(subject.Id, Month.EndIn(subject.Zone));
-            rows.AddRange(usage.Select(u => Row(subject, u, plan)));
+            foreach (var row in usage.Select(u => Row(subject, u)))
+            {
+                row.Insert(2, plan);
+                rows.Add(row);
+            }
         }
 
         Table.Print(["subject", "zone", "plan", "feature", "used", "limit", "unit", "period (subject's local time)"], rows);
@@ -31,8 +35,8 @@ internal static class Report
         var history = await sample.Tracker.GetHistoryAsync(
             subject.Id, feature, Month.At(subject.Zone, fromDay, 0), Month.At(subject.Zone, toDay, 23));
         Table.Print(
-            ["subject", "zone", "plan", "feature", "used", "limit", "unit", "period (subject's local time)"],
-            history.Select(u => Row(subject, u, plan: "")).ToList());
+            ["subject", "zone", "feature", "used", "limit", "unit", "period (subject's local time)"],
+            history.Select(u => Row(subject, u)).ToList());
     }
 
     private static void PrintAlerts(SampleContext sample, IReadOnlyList<QuotaAlert> alerts)
@@ -49,11 +53,11 @@ internal static class Report
         Check.That(alerts.Count > 0, "Alerts should have fired during the month.");
     }
 
-    private static IReadOnlyList<string> Row(SampleSubject subject, FeatureUsage usage, string plan)
+    private static List<string> Row(SampleSubject subject, FeatureUsage usage)
     {
         Check.That(
             usage.Limit is not { Kind: LimitKind.Limited, IsSoft: false } || usage.Used <= usage.Limit.Value,
             $"{subject.Name} used {usage.Used} {usage.FeatureKey}, over the hard limit {usage.Limit}.");
-        return [subject.Name, subject.TimeZoneId ?? "UTC", plan, usage.FeatureKey, $"{usage.Used}", Text.Limit(usage.Limit), usage.Unit, Text.Period(usage.Period, subject.Zone)];
+        return [subject.Name, subject.TimeZoneId ?? "UTC", usage.FeatureKey, $"{usage.Used}", Text.Limit(usage.Limit), usage.Unit, Text.Period(usage.Period, subject.Zone)];
     }
 }

@@ -12,7 +12,7 @@ internal static class SampleServices
     public static ServiceProvider Build(string connectionString, IClock clock)
     {
         var services = new ServiceCollection();
-        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None));
         services.AddSingleton<AlertLog>();
 
         services.AddQuotaKit(q => q

@@ -23,8 +23,8 @@ internal static class AcmeTeam
         }
 
         SeatsOn(sample, acme, day: 1, seats: 12, "seats in use: 12");
-        SeatsOn(sample, acme, day: 14, seats: 21, "seats in use: 21 (84% of the soft limit)");
-        SeatsOn(sample, acme, day: 22, seats: 9, "seats in use: 9 (the month's maximum stays 21)");
+        SeatsOn(sample, acme, day: 14, seats: 21, "seats in use: 21 (84% of soft limit)");
+        SeatsOn(sample, acme, day: 22, seats: 9, "seats in use: 9 (month max stays 21)");
     }
 
     private static void SeatsOn(SampleContext sample, SampleSubject acme, int day, long seats, string what) =>

@@ -26,8 +26,8 @@ internal static class AdaInMelbourne
         // The DST day: four images in one 25-hour Melbourne day, the fourth refused; then a new day.
         ImageAt(sample, ada, Summer(6, 0, 30), "image (day begins, +11:00)");
         ImageAt(sample, ada, Summer(6, 2, 30), "image (02:30, first time)");
-        ImageAt(sample, ada, Winter(6, 2, 30), "image (02:30 again, after 03:00→02:00)");
-        ImageAt(sample, ada, Winter(6, 23, 30), "image (same day, 24 h after 23:30 +11)", showPeriod: true);
+        ImageAt(sample, ada, Winter(6, 2, 30), "image (02:30 again: 03:00 → 02:00)");
+        ImageAt(sample, ada, Winter(6, 23, 30), "image (still April 6, 25 h day)", showPeriod: true);
         ImageAt(sample, ada, Winter(7, 0, 30), "image (April 7: a new day)");
 
         // A grant: 2 extra images valid for April 20 only, so 5 are allowed that day and the sixth is refused.

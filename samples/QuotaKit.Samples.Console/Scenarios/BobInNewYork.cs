@@ -41,7 +41,7 @@ internal static class BobInNewYork
         sample.Timeline.At(Month.At(zone, 10, 12), async () =>
         {
             await sample.Admin.SetPlanAsync(bob.Id, "pro");
-            sample.Log(bob, "upgrades free → pro (applies at once, usage so far is kept)");
+            sample.Log(bob, "upgrades free → pro: new limits apply now, usage is kept");
             sample.Log(bob, "image", await tracker.TryConsumeAsync(bob.Id, "images"));
         });
 
@@ -52,11 +52,11 @@ internal static class BobInNewYork
     {
         var request = UsageOptions.WithIdempotencyKey("call-2025-04-10-bob-1");
         var first = await sample.Tracker.TryConsumeAsync(bob.Id, "voice_seconds", 90, request);
-        sample.Log(bob, "voice call, 90 s, key call-…-bob-1", first);
+        sample.Log(bob, "voice call, 90 s, idempotency key K", first);
 
         sample.Clock.Advance(Duration.FromSeconds(30)); // the client timed out and sends the same request again
         var retry = await sample.Tracker.TryConsumeAsync(bob.Id, "voice_seconds", 90, request);
-        sample.Log(bob, "the same call retried, same key", retry);
+        sample.Log(bob, "same call retried with key K", retry);
 
         Check.That(first.Allowed && !first.IsReplay, "The first voice call after the upgrade should be allowed.");
         Check.That(retry.IsReplay && retry.Used == first.Used, "A retry with the same idempotency key must replay the first answer.");
