@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using QuotaKit.EntityFrameworkCore;
+
+namespace QuotaKit.EntityFrameworkCore.Tests.Infrastructure;
+
+/// <summary>A fresh database with QuotaKit's shipped migrations applied.</summary>
+public class MigratedDatabase : FreshDatabase
+{
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await using var context = CreateContext();
+        await context.Database.MigrateAsync();
+    }
+
+    public QuotaKitDbContext CreateContext(string? connectionString = null)
+    {
+        var options = new DbContextOptionsBuilder<QuotaKitDbContext>();
+        options.UseQuotaKitPostgreSql(connectionString ?? ConnectionString);
+        return new QuotaKitDbContext(options.Options);
+    }
+
+    /// <summary>Row counts of every QuotaKit table, to prove that a refused call wrote nothing.</summary>
+    public async Task<long> CountAllRowsAsync()
+    {
+        await using var command = DataSource.CreateCommand(
+            """
+            SELECT (SELECT count(*) FROM quotakit.usage_counters) + (SELECT count(*) FROM quotakit.usage_events)
+                 + (SELECT count(*) FROM quotakit.subjects) + (SELECT count(*) FROM quotakit.subject_limit_overrides)
+                 + (SELECT count(*) FROM quotakit.subject_grants)
+            """);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
