@@ -58,8 +58,9 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
     public Task<UsageDecision> SetGaugeAsync(
         string subjectId, string featureKey, long value, UsageOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var feature = _runtime.GetFeature(featureKey);
-        return WriteAsync(UsageOperation.ForGauge(feature.Aggregation), subjectId, featureKey, value, options, cancellationToken);
+        UsageArguments.ValidateSubject(subjectId);
+        var operation = UsageOperations.ForGauge(_runtime.GetFeature(featureKey));
+        return WriteAsync(operation, subjectId, featureKey, value, options, cancellationToken);
     }
 
     public async Task<UsageDecision> CheckAsync(
@@ -67,8 +68,8 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
     {
         UsageArguments.ValidateSubject(subjectId);
         var feature = _runtime.GetFeature(featureKey);
-        UsageArguments.ValidatePositive(amount);
-        UsageOperation.EnsureFits(feature, UsageOperation.Consume);
+        UsageOperation.Check.ValidateAmount(amount);
+        UsageOperation.Check.RequireFits(feature);
         var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var instant = at ?? _clock.GetCurrentInstant();
         var limit = _runtime.GetLimit(subject, featureKey, instant);
@@ -115,21 +116,13 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
     }
 
     private async Task<UsageDecision> WriteAsync(
-        string operation, string subjectId, string featureKey, long amount, UsageOptions? options, CancellationToken cancellationToken)
+        UsageOperation operation, string subjectId, string featureKey, long amount, UsageOptions? options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         UsageArguments.ValidateSubject(subjectId);
         var feature = _runtime.GetFeature(featureKey);
-        if (operation is UsageOperation.Set or UsageOperation.Raise)
-        {
-            UsageArguments.ValidateGaugeValue(amount);
-        }
-        else
-        {
-            UsageArguments.ValidatePositive(amount);
-        }
-
-        UsageOperation.EnsureFits(feature, operation);
+        operation.ValidateAmount(amount);
+        operation.RequireFits(feature);
         UsageArguments.ValidateOptions(options);
 
         var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
@@ -139,7 +132,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         var period = QuotaKitRuntime.GetPeriod(feature, subject, at);
         var thresholds = limit.Kind == LimitKind.Limited ? feature.AlertThresholds.ToArray() : [];
         var call = new RecordUsageCommand(
-            subjectId, featureKey, period, operation, amount, limit, UsageWriteRule.For(operation, limit), thresholds, now, at,
+            subjectId, featureKey, period, operation.Name(), amount, limit, UsageWriteRule.For(operation, limit), thresholds, now, at,
             options?.IdempotencyKey, options?.MetadataJson, _recordAllEvents || options?.MetadataJson is not null);
 
         var result = await RecordAsync(call, cancellationToken).ConfigureAwait(false);
@@ -152,8 +145,8 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
             _metrics.RecordUnits(featureKey, amount);
         }
 
-        _metrics.RecordCall(operation, featureKey, decision.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        LogDecision(operation, subjectId, featureKey, amount, decision.Outcome, decision.Used);
+        _metrics.RecordCall(operation.Name(), featureKey, decision.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogDecision(operation.Name(), subjectId, featureKey, amount, decision.Outcome, decision.Used);
         foreach (var threshold in AlertThresholds.NewlyCrossed(thresholds, result.AlertedBefore, result.AlertedAfter))
         {
             var alert = new QuotaAlert(subjectId, featureKey, threshold, decision.Used, limit, period, now);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
@@ -50,6 +51,19 @@ public sealed class QuotaKitBuilder
                 options.BindingProblems.Add($"Plan '{key}' is declared twice.");
             }
         });
+    }
+
+    /// <summary>
+    /// Reads features, plans and defaults from a configuration section (usually <c>configuration.GetSection("QuotaKit")</c>):
+    /// <c>DefaultPlan</c>, <c>IdempotencyRetention</c> (<c>d.hh:mm:ss</c>), <c>Features:{key}</c> with <c>Period</c>,
+    /// <c>TimeZone</c>, <c>Unit</c>, <c>Aggregation</c> (sum, last, max) and <c>AlertThresholds</c>, and
+    /// <c>Plans:{key}:{feature}</c> limits such as <c>"3"</c>, <c>"600 soft"</c>, <c>"unlimited"</c>, <c>"disabled"</c>.
+    /// Declarations add up with those made in code; every problem is reported together at validation.
+    /// </summary>
+    public QuotaKitBuilder BindConfiguration(IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return Configure(options => QuotaKitConfigurationBinder.Bind(section, options));
     }
 
     /// <summary>Sets the plan of subjects that have none.</summary>

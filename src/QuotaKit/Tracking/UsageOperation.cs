@@ -1,24 +1,56 @@
 namespace QuotaKit;
 
-/// <summary>Names of the write operations, as stored in the usage-event ledger.</summary>
-internal static class UsageOperation
+/// <summary>What a usage call does; its name is stored with usage events and compared on idempotent replays.</summary>
+internal enum UsageOperation
 {
-    public const string Consume = "consume";
-    public const string Increment = "increment";
-    public const string Refund = "refund";
-    public const string Set = "set";
-    public const string Raise = "raise";
+    Consume,
+    Increment,
+    Refund,
+    SetGauge,
+    RaiseGauge,
+    Check,
+}
 
-    /// <summary>The gauge operation for a feature: set for Last, raise for Max.</summary>
-    public static string ForGauge(FeatureAggregation aggregation) => aggregation == FeatureAggregation.Max ? Raise : Set;
-
-    /// <exception cref="FeatureKindMismatchException">The operation does not fit the feature's aggregation.</exception>
-    public static void EnsureFits(FeatureDefinition feature, string operation)
+/// <summary>Rules shared by every tracker about which operation fits which feature and amount.</summary>
+internal static class UsageOperations
+{
+    /// <summary>The operation's stored name: consume, increment, refund, set, raise or check.</summary>
+    public static string Name(this UsageOperation operation) => operation switch
     {
-        var isGaugeOperation = operation is Set or Raise;
-        if (isGaugeOperation == (feature.Aggregation == FeatureAggregation.Sum))
+        UsageOperation.Consume => "consume",
+        UsageOperation.Increment => "increment",
+        UsageOperation.Refund => "refund",
+        UsageOperation.SetGauge => "set",
+        UsageOperation.RaiseGauge => "raise",
+        _ => "check",
+    };
+
+    /// <summary>A gauge call sets the value of a <see cref="FeatureAggregation.Last"/> feature and raises a
+    /// <see cref="FeatureAggregation.Max"/> one.</summary>
+    public static UsageOperation ForGauge(FeatureDefinition feature) =>
+        feature.Aggregation == FeatureAggregation.Max ? UsageOperation.RaiseGauge : UsageOperation.SetGauge;
+
+    public static bool IsGauge(this UsageOperation operation) => operation is UsageOperation.SetGauge or UsageOperation.RaiseGauge;
+
+    /// <exception cref="InvalidAmountException">A gauge value is negative, or another amount is not positive.</exception>
+    public static void ValidateAmount(this UsageOperation operation, long amount)
+    {
+        if (operation.IsGauge())
         {
-            throw new FeatureKindMismatchException(feature.Key, feature.Aggregation, operation);
+            UsageArguments.ValidateGaugeValue(amount);
+        }
+        else
+        {
+            UsageArguments.ValidatePositive(amount);
+        }
+    }
+
+    /// <exception cref="FeatureKindMismatchException">A gauge operation on a counter, or a counter operation on a gauge.</exception>
+    public static void RequireFits(this UsageOperation operation, FeatureDefinition feature)
+    {
+        if (operation.IsGauge() == (feature.Aggregation == FeatureAggregation.Sum))
+        {
+            throw new FeatureKindMismatchException(feature.Key, feature.Aggregation, operation.Name());
         }
     }
 }

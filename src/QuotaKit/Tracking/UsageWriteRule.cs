@@ -6,7 +6,7 @@ namespace QuotaKit;
 /// </summary>
 internal readonly record struct UsageWriteRule(bool Enforce, UsageOutcome DeniedOutcome)
 {
-    public static UsageWriteRule For(string operation, FeatureLimit limit)
+    public static UsageWriteRule For(UsageOperation operation, FeatureLimit limit)
     {
         if (limit.Kind == LimitKind.Disabled)
         {

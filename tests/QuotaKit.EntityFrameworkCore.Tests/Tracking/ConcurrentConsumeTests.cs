@@ -24,7 +24,7 @@ public class ConcurrentConsumeTests : IClassFixture<MigratedDatabase>
     public async Task Racing_consumers_on_a_counter_that_does_not_exist_yet_get_exactly_the_limit(int amount, int limit)
     {
         var subject = $"race-{amount}-{limit}";
-        await using var host = TrackerHost.Create(_database.ConnectionString, new Testing.FakeClock(Now), q => q
+        await using var host = TrackerHost.Create(_database.ConnectionString, new QuotaKit.Testing.FakeClock(Now), q => q
             .AddFeature("images", PeriodPolicy.Day)
             .AddPlan("free", p => p.Limit("images", limit))
             .UseDefaultPlan("free"));
@@ -55,7 +55,7 @@ public class ConcurrentConsumeTests : IClassFixture<MigratedDatabase>
     [Fact]
     public async Task Racing_calls_with_one_idempotency_key_apply_once_and_all_get_the_same_decision()
     {
-        await using var host = TrackerHost.Create(_database.ConnectionString, new Testing.FakeClock(Now), q => q
+        await using var host = TrackerHost.Create(_database.ConnectionString, new QuotaKit.Testing.FakeClock(Now), q => q
             .AddFeature("images", PeriodPolicy.Day)
             .AddPlan("free", p => p.Limit("images", 100))
             .UseDefaultPlan("free"));

@@ -1,7 +1,7 @@
 using Npgsql;
 using QuotaKit.Testing.PostgreSql;
 
-namespace QuotaKit.EntityFrameworkCore.Tests.Testing;
+namespace QuotaKit.EntityFrameworkCore.Tests.PostgresLauncher;
 
 public class LocalPostgresServerTests
 {

@@ -1,0 +1,26 @@
+using NodaTime;
+using QuotaKit.Periods;
+
+namespace QuotaKit.Testing.InMemory;
+
+/// <summary>Identifies one counter: a subject's usage of a feature in the period starting at <see cref="PeriodStart"/>.</summary>
+internal readonly record struct CounterKey(string SubjectId, string FeatureKey, Instant PeriodStart);
+
+/// <summary>The in-memory counterpart of a <c>usage_counters</c> row. Mutated only under the tracker's lock.</summary>
+internal sealed class InMemoryCounter
+{
+    public InMemoryCounter(UsagePeriod period)
+    {
+        Period = period;
+    }
+
+    public UsagePeriod Period { get; }
+
+    public long Used { get; set; }
+
+    /// <summary>The limit in force at the last write; <c>null</c> when unlimited.</summary>
+    public long? LimitValue { get; set; }
+
+    /// <summary>The highest alert threshold already reported in this period; 0 when none.</summary>
+    public int AlertedPercent { get; set; }
+}

@@ -1,0 +1,37 @@
+namespace QuotaKit.Testing.InMemory;
+
+/// <summary>What an operation does to a counter: the same rules the PostgreSQL store applies in SQL.</summary>
+internal static class UsageRules
+{
+    /// <summary>The outcome of <paramref name="operation"/> on a counter at <paramref name="used"/>, and the value after it
+    /// when it is applied.</summary>
+    /// <exception cref="InvalidAmountException">The counter would exceed <see cref="long.MaxValue"/>.</exception>
+    public static (UsageOutcome Outcome, long UsedAfter) Decide(UsageOperation operation, long used, long amount, FeatureLimit limit)
+    {
+        switch (operation)
+        {
+            case UsageOperation.Refund:
+                return (UsageOutcome.Allowed, Math.Max(0, used - amount));
+            case UsageOperation.SetGauge:
+                return (UsageOutcome.Allowed, amount);
+            case UsageOperation.RaiseGauge:
+                return (UsageOutcome.Allowed, Math.Max(used, amount));
+        }
+
+        if (limit.Kind == LimitKind.Disabled)
+        {
+            return (UsageOutcome.FeatureDisabled, used);
+        }
+
+        if (used > long.MaxValue - amount)
+        {
+            throw new InvalidAmountException(amount, $"the counter is at {used} and would exceed {long.MaxValue}.");
+        }
+
+        var usedAfter = used + amount;
+        var refused = operation != UsageOperation.Increment
+            && limit is { Kind: LimitKind.Limited, IsSoft: false }
+            && usedAfter > limit.Value;
+        return refused ? (UsageOutcome.LimitExceeded, used) : (UsageOutcome.Allowed, usedAfter);
+    }
+}
