@@ -9,13 +9,6 @@ namespace QuotaKit.EntityFrameworkCore.Tracking;
 /// <summary><see cref="IQuotaAdministration"/> on QuotaKit's tables; every write is one parameterised upsert.</summary>
 internal sealed class PostgreSqlQuotaAdministration : IQuotaAdministration
 {
-    private const string UpsertSubjectSql =
-        """
-        INSERT INTO quotakit.subjects (subject_id, plan_key, billing_anchor, time_zone, created_at, updated_at)
-        VALUES ($1, NULL, NULL, NULL, $2, $2)
-        ON CONFLICT (subject_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
-        """;
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly QuotaKitRuntime _runtime;
     private readonly StoredSubjectContextResolver _resolver;
@@ -133,7 +126,12 @@ internal sealed class PostgreSqlQuotaAdministration : IQuotaAdministration
     private async Task UpdateSubjectAsync(string subjectId, string column, NpgsqlParameter value, CancellationToken cancellationToken)
     {
         // column is one of three constants above, never caller input.
-        var sql = UpsertSubjectSql + $", {column} = $3";
+        // The value goes into the INSERT too: a subject's first change must not be lost.
+        var sql = $"""
+            INSERT INTO quotakit.subjects (subject_id, {column}, created_at, updated_at)
+            VALUES ($1, $3, $2, $2)
+            ON CONFLICT (subject_id) DO UPDATE SET {column} = EXCLUDED.{column}, updated_at = EXCLUDED.updated_at
+            """;
         await ExecuteAsync(subjectId, sql, cancellationToken, PostgreSqlUsageStore.Timestamp(_clock.GetCurrentInstant()), value)
             .ConfigureAwait(false);
     }
