@@ -6,26 +6,17 @@ namespace QuotaKit.Samples.Console;
 /// Where the sample stores usage: the database named by the first argument or QUOTAKIT_CONNECTION_STRING, else a
 /// throwaway local PostgreSQL cluster (QuotaKit.Testing's launcher) deleted when the sample ends.
 /// </summary>
-internal sealed class SampleDatabase : IAsyncDisposable
+internal sealed class SampleDatabase(string connectionString, string description, string subjectSuffix, LocalPostgresServer? server)
+    : IAsyncDisposable
 {
     public const string ConnectionStringVariable = "QUOTAKIT_CONNECTION_STRING";
 
-    private readonly LocalPostgresServer? _server;
+    public string ConnectionString => connectionString;
 
-    private SampleDatabase(string connectionString, string description, string subjectSuffix, LocalPostgresServer? server)
-    {
-        ConnectionString = connectionString;
-        Description = description;
-        SubjectSuffix = subjectSuffix;
-        _server = server;
-    }
-
-    public string ConnectionString { get; }
-
-    public string Description { get; }
+    public string Description => description;
 
     /// <summary>Appended to subject ids in a database that may hold an earlier run, so runs do not add up.</summary>
-    public string SubjectSuffix { get; }
+    public string SubjectSuffix => subjectSuffix;
 
     public static async Task<SampleDatabase> OpenAsync(string[] args)
     {
@@ -43,9 +34,9 @@ internal sealed class SampleDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
+        if (server is not null)
         {
-            await _server.DisposeAsync();
+            await server.DisposeAsync();
         }
     }
 }
