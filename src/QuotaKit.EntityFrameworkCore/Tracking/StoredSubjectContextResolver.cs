@@ -17,13 +17,12 @@ internal sealed class StoredSubjectContextResolver : ISubjectContextResolver
 {
     private const int MaxCachedSubjects = 100_000;
 
-    // A named parameter: Npgsql refuses positional ones ($1) in a command of several statements.
-    private const string ReadSql =
-        """
-        SELECT plan_key, billing_anchor, time_zone FROM quotakit.subjects WHERE subject_id = @subject_id;
-        SELECT feature_key, limit_value, is_disabled, is_soft FROM quotakit.subject_limit_overrides WHERE subject_id = @subject_id;
-        SELECT feature_key, amount, valid_from, valid_until, reason FROM quotakit.subject_grants WHERE subject_id = @subject_id ORDER BY id;
-        """;
+    private static readonly string[] ReadSql =
+    [
+        "SELECT plan_key, billing_anchor, time_zone FROM quotakit.subjects WHERE subject_id = $1",
+        "SELECT feature_key, limit_value, is_disabled, is_soft FROM quotakit.subject_limit_overrides WHERE subject_id = $1",
+        "SELECT feature_key, amount, valid_from, valid_until, reason FROM quotakit.subject_grants WHERE subject_id = $1 ORDER BY id",
+    ];
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly IClock _clock;
@@ -64,9 +63,16 @@ internal sealed class StoredSubjectContextResolver : ISubjectContextResolver
 
     public async Task<SubjectContext> ReadAsync(string subjectId, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(ReadSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { ParameterName = "subject_id", TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // Three statements, one round trip.
+        await using var batch = _dataSource.CreateBatch();
+        foreach (var sql in ReadSql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
+            batch.BatchCommands.Add(command);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
 
         var context = SubjectContext.Default;
         if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -18,7 +18,9 @@ internal static class UsageRules
                 return (UsageOutcome.Allowed, Math.Max(used, amount));
         }
 
-        if (limit.Kind == LimitKind.Disabled)
+        // A check is judged exactly as the consume it previews.
+        var rule = UsageWriteRule.For(operation == UsageOperation.Check ? UsageOperation.Consume : operation, limit);
+        if (rule is { Enforce: true, DeniedOutcome: UsageOutcome.FeatureDisabled })
         {
             return (UsageOutcome.FeatureDisabled, used);
         }
@@ -29,9 +31,6 @@ internal static class UsageRules
         }
 
         var usedAfter = used + amount;
-        var refused = operation != UsageOperation.Increment
-            && limit is { Kind: LimitKind.Limited, IsSoft: false }
-            && usedAfter > limit.Value;
-        return refused ? (UsageOutcome.LimitExceeded, used) : (UsageOutcome.Allowed, usedAfter);
+        return rule.Refuses(usedAfter, limit) ? (rule.DeniedOutcome, used) : (UsageOutcome.Allowed, usedAfter);
     }
 }

@@ -30,7 +30,10 @@ public interface IUsageTracker
     Task<UsageDecision> RefundAsync(
         string subjectId, string featureKey, long amount, UsageOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Answers "would consuming <paramref name="amount"/> be allowed now?" without writing anything.</summary>
+    /// <summary>
+    /// Answers "would consuming <paramref name="amount"/> be allowed now?" without writing anything (no counter, no event,
+    /// no alert). The decision's <see cref="UsageDecision.Used"/> is the current usage, not usage after the amount.
+    /// </summary>
     Task<UsageDecision> CheckAsync(
         string subjectId, string featureKey, long amount = 1, Instant? at = null, CancellationToken cancellationToken = default);
 

@@ -52,10 +52,10 @@ public class MigrationTests : IClassFixture<FreshDatabase>
             var hosts = Enumerable.Range(0, 6)
                 .Select(_ => TrackerHost.Create(connectionString, NodaTime.SystemClock.Instance, _ => { }))
                 .ToList();
-            using var start = new Barrier(hosts.Count);
+            var start = new StartingGate(hosts.Count);
             var applying = hosts.Select(h => Task.Run(async () =>
             {
-                start.SignalAndWait();
+                await start.ArriveAndWaitAsync();
                 await h.Services.ApplyQuotaKitMigrationsAsync();
             }));
 

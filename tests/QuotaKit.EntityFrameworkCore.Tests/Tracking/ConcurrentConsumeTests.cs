@@ -30,11 +30,11 @@ public class ConcurrentConsumeTests : IClassFixture<MigratedDatabase>
             .UseDefaultPlan("free"));
         var attempts = 10 * limit;
         var attemptsPerConsumer = (attempts + Consumers - 1) / Consumers;
-        using var start = new Barrier(Consumers);
+        var start = new StartingGate(Consumers);
 
         var consumers = Enumerable.Range(0, Consumers).Select(_ => Task.Run(async () =>
         {
-            start.SignalAndWait();
+            await start.ArriveAndWaitAsync();
             var allowed = 0;
             for (var i = 0; i < attemptsPerConsumer; i++)
             {
@@ -59,12 +59,12 @@ public class ConcurrentConsumeTests : IClassFixture<MigratedDatabase>
             .AddFeature("images", PeriodPolicy.Day)
             .AddPlan("free", p => p.Limit("images", 100))
             .UseDefaultPlan("free"));
-        using var start = new Barrier(32);
+        var start = new StartingGate(32);
         var options = UsageOptions.WithIdempotencyKey("request-42");
 
         var calls = Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
         {
-            start.SignalAndWait();
+            await start.ArriveAndWaitAsync();
             return await host.Tracker.TryConsumeAsync("idempotent-subject", "images", 5, options);
         })).ToList();
         var decisions = await Task.WhenAll(calls);
@@ -76,7 +76,7 @@ public class ConcurrentConsumeTests : IClassFixture<MigratedDatabase>
 
     private async Task<long> ReadUsedAsync(string subject)
     {
-        await using var command = _database.DataSource.CreateCommand("SELECT sum(used) FROM quotakit.usage_counters WHERE subject_id = $1");
+        await using var command = _database.DataSource.CreateCommand("SELECT sum(used)::bigint FROM quotakit.usage_counters WHERE subject_id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = subject });
         return (long)(await command.ExecuteScalarAsync())!;
     }

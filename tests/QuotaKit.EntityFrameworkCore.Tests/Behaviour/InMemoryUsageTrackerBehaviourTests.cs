@@ -1,0 +1,14 @@
+using QuotaKit.Testing;
+
+namespace QuotaKit.EntityFrameworkCore.Tests.Behaviour;
+
+/// <summary>The shared behaviour suite against <see cref="QuotaKit.Testing.InMemory.InMemoryUsageTracker"/>.</summary>
+public sealed class InMemoryUsageTrackerBehaviourTests : UsageTrackerBehaviour
+{
+    protected override Task<TrackerUnderTest> CreateAsync(Action<QuotaKitBuilder> configure, FakeClock clock) =>
+        Task.FromResult(TrackerUnderTest.Build(q =>
+        {
+            configure(q);
+            q.UseInMemoryStore().UseClock(clock);
+        }));
+}
