@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -31,7 +33,7 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
         try
         {
             await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
+            var pending = await PendingAsync(context, cancellationToken).ConfigureAwait(false);
             if (pending.Count == 0)
             {
                 LogUpToDate();
@@ -51,6 +53,19 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
     public async Task<IReadOnlyList<string>> GetPendingMigrationsAsync(CancellationToken cancellationToken = default)
     {
         await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        return await PendingAsync(context, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<string>> PendingAsync(QuotaKitDbContext context, CancellationToken cancellationToken)
+    {
+        // Asking EF for pending migrations on an empty database logs a failed query on the missing history table,
+        // which reads like an error to people watching the logs; check that the table exists first.
+        var history = context.GetService<IHistoryRepository>();
+        if (!await history.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return context.Database.GetMigrations().ToList();
+        }
+
         return (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
     }
 
