@@ -38,9 +38,39 @@ internal sealed class PostgreSqlUsageStore
         _dataSource = dataSource.DataSource;
     }
 
+    /// <summary>
+    /// Calls <c>quotakit.record_usage</c>. Npgsql failures come out as <see cref="QuotaStoreUnavailableException"/>, saying
+    /// whether the write may have committed; a counter overflow (22003) comes out as the <see cref="PostgresException"/>.
+    /// Once the statement runs, its answer is read without the cancellation token: a write the server completed is reported.
+    /// </summary>
     public async Task<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(RecordUsageSql);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, call.Describe());
+        }
+
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                return await RecordAsync(connection, call, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException exception) when (exception is not PostgresException { SqlState: PostgresErrorCodes.NumericValueOutOfRange })
+            {
+                throw StoreFailure.AfterSend(exception, call.Describe());
+            }
+        }
+    }
+
+    private static async Task<RecordUsageResult> RecordAsync(NpgsqlConnection connection, RecordUsageCommand call, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(RecordUsageSql, connection);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<string> { TypedValue = call.SubjectId, NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<string> { TypedValue = call.FeatureKey, NpgsqlDbType = NpgsqlDbType.Text });
@@ -61,7 +91,7 @@ internal sealed class PostgreSqlUsageStore
         p.Add(new NpgsqlParameter<bool> { TypedValue = call.RecordEvent });
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             throw new InvalidOperationException("quotakit.record_usage returned no row.");
         }

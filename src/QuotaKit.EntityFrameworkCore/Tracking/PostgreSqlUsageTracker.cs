@@ -10,7 +10,8 @@ namespace QuotaKit.EntityFrameworkCore.Tracking;
 
 /// <summary>
 /// <see cref="IUsageTracker"/> on PostgreSQL. Arguments are checked before anything is sent; each write is one call of
-/// <c>quotakit.record_usage</c> (one round trip, one transaction); alerts are delivered after it committed.
+/// <c>quotakit.record_usage</c> (one round trip, one transaction); alerts are delivered after it committed. Npgsql
+/// failures reach callers as <see cref="QuotaStoreUnavailableException"/> (see docs/reliability.md).
 /// </summary>
 internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
 {
@@ -70,11 +71,12 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         var feature = _runtime.GetFeature(featureKey);
         UsageOperation.Check.ValidateAmount(amount);
         UsageOperation.Check.RequireFits(feature);
-        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var instant = at ?? _clock.GetCurrentInstant();
         var limit = _runtime.GetLimit(subject, featureKey, instant);
         var period = QuotaKitRuntime.GetPeriod(feature, subject, instant);
-        var used = await _store.ReadUsedAsync(subjectId, featureKey, period.Start, cancellationToken).ConfigureAwait(false);
+        var used = await ReadingAsync(
+            _store.ReadUsedAsync(subjectId, featureKey, period.Start, cancellationToken), subjectId).ConfigureAwait(false);
         var rule = UsageWriteRule.For(UsageOperation.Consume, limit);
         var outcome = used > long.MaxValue - amount || rule.Refuses(used + amount, limit) ? rule.DeniedOutcome : UsageOutcome.Allowed;
         return new UsageDecision(subjectId, featureKey, outcome, used, limit, period, isReplay: false);
@@ -84,15 +86,17 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         string subjectId, Instant? at = null, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
-        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var instant = at ?? _clock.GetCurrentInstant();
         var features = _runtime.Options.Features.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToArray();
         var periods = features.Select(f => QuotaKitRuntime.GetPeriod(f, subject, instant)).ToArray();
-        var used = await _store.ReadCurrentAsync(
-            subjectId,
-            features.Select(f => f.Key).ToArray(),
-            periods.Select(p => p.Start.ToDateTimeUtc()).ToArray(),
-            cancellationToken).ConfigureAwait(false);
+        var used = await ReadingAsync(
+            _store.ReadCurrentAsync(
+                subjectId,
+                features.Select(f => f.Key).ToArray(),
+                periods.Select(p => p.Start.ToDateTimeUtc()).ToArray(),
+                cancellationToken),
+            subjectId).ConfigureAwait(false);
         return features
             .Select((f, i) => new FeatureUsage(f.Key, f.Unit, used.GetValueOrDefault(f.Key), _runtime.GetLimit(subject, f.Key, instant), periods[i]))
             .ToList();
@@ -108,8 +112,8 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
             throw new ArgumentException($"The history range [{from}, {to}) is empty: 'to' must be after 'from'.", nameof(to));
         }
 
-        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
-        var rows = await _store.ReadHistoryAsync(subjectId, featureKey, from, to, cancellationToken).ConfigureAwait(false);
+        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var rows = await ReadingAsync(_store.ReadHistoryAsync(subjectId, featureKey, from, to, cancellationToken), subjectId).ConfigureAwait(false);
         return rows
             .Select(r => new FeatureUsage(feature.Key, feature.Unit, r.Used, RecordedLimit(r.LimitValue, _runtime.GetLimit(subject, featureKey, r.Period.Start)), r.Period))
             .ToList();
@@ -125,7 +129,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         operation.RequireFits(feature);
         UsageArguments.ValidateOptions(options);
 
-        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var now = _clock.GetCurrentInstant();
         var at = options?.At ?? now;
         var limit = _runtime.GetLimit(subject, featureKey, at);
@@ -165,6 +169,22 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
         {
             throw new InvalidAmountException(call.Amount, "the counter would overflow (more than 9223372036854775807 units).");
+        }
+    }
+
+    private Task<SubjectContext> ResolveAsync(string subjectId, CancellationToken cancellationToken) =>
+        ReadingAsync(_subjects.ResolveAsync(subjectId, cancellationToken).AsTask(), subjectId);
+
+    /// <summary>Awaits a read; an Npgsql failure becomes <see cref="QuotaStoreUnavailableException"/> (nothing written).</summary>
+    private static async Task<T> ReadingAsync<T>(Task<T> read, string subjectId)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, $"a read for subject '{subjectId}'");
         }
     }
 
