@@ -112,6 +112,9 @@ internal sealed class PostgreSqlUsageStore
         return new RecordUsageResult(outcome, used, 0, 0, stored);
     }
 
+    /// <summary>Closes the pool's idle connections, which may be dead after a server restart or a terminated session.</summary>
+    public void DropIdleConnections() => _dataSource.Clear();
+
     public async Task<long> ReadUsedAsync(string subjectId, string featureKey, Instant periodStart, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(ReadUsedSql);

@@ -76,7 +76,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         var limit = _runtime.GetLimit(subject, featureKey, instant);
         var period = QuotaKitRuntime.GetPeriod(feature, subject, instant);
         var used = await ReadingAsync(
-            _store.ReadUsedAsync(subjectId, featureKey, period.Start, cancellationToken), subjectId).ConfigureAwait(false);
+            () => _store.ReadUsedAsync(subjectId, featureKey, period.Start, cancellationToken), subjectId).ConfigureAwait(false);
         var rule = UsageWriteRule.For(UsageOperation.Consume, limit);
         var outcome = used > long.MaxValue - amount || rule.Refuses(used + amount, limit) ? rule.DeniedOutcome : UsageOutcome.Allowed;
         return new UsageDecision(subjectId, featureKey, outcome, used, limit, period, isReplay: false);
@@ -91,7 +91,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         var features = _runtime.Options.Features.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToArray();
         var periods = features.Select(f => QuotaKitRuntime.GetPeriod(f, subject, instant)).ToArray();
         var used = await ReadingAsync(
-            _store.ReadCurrentAsync(
+            () => _store.ReadCurrentAsync(
                 subjectId,
                 features.Select(f => f.Key).ToArray(),
                 periods.Select(p => p.Start.ToDateTimeUtc()).ToArray(),
@@ -113,7 +113,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         }
 
         var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
-        var rows = await ReadingAsync(_store.ReadHistoryAsync(subjectId, featureKey, from, to, cancellationToken), subjectId).ConfigureAwait(false);
+        var rows = await ReadingAsync(() => _store.ReadHistoryAsync(subjectId, featureKey, from, to, cancellationToken), subjectId).ConfigureAwait(false);
         return rows
             .Select(r => new FeatureUsage(feature.Key, feature.Unit, r.Used, RecordedLimit(r.LimitValue, _runtime.GetLimit(subject, featureKey, r.Period.Start)), r.Period))
             .ToList();
@@ -164,7 +164,17 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
     {
         try
         {
-            return await _store.RecordAsync(call, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await _store.RecordAsync(call, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QuotaStoreUnavailableException exception) when (exception.IsTransient && (!exception.OutcomeUnknown || call.IdempotencyKey is not null))
+            {
+                // Safe to try once more: nothing was written, or the key makes a committed first attempt a replay. The
+                // usual cause is an idle pooled connection the server closed (restart, terminated session): drop them all.
+                _store.DropIdleConnections();
+                return await _store.RecordAsync(call, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
         {
@@ -173,14 +183,25 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
     }
 
     private Task<SubjectContext> ResolveAsync(string subjectId, CancellationToken cancellationToken) =>
-        ReadingAsync(_subjects.ResolveAsync(subjectId, cancellationToken).AsTask(), subjectId);
+        ReadingAsync(() => _subjects.ResolveAsync(subjectId, cancellationToken).AsTask(), subjectId);
 
-    /// <summary>Awaits a read; an Npgsql failure becomes <see cref="QuotaStoreUnavailableException"/> (nothing written).</summary>
-    private static async Task<T> ReadingAsync<T>(Task<T> read, string subjectId)
+    /// <summary>
+    /// Runs a read, once more after a transient failure (with the idle pooled connections dropped, as after a server
+    /// restart); a remaining Npgsql failure becomes <see cref="QuotaStoreUnavailableException"/> (nothing written).
+    /// </summary>
+    private async Task<T> ReadingAsync<T>(Func<Task<T>> read, string subjectId)
     {
         try
         {
-            return await read.ConfigureAwait(false);
+            try
+            {
+                return await read().ConfigureAwait(false);
+            }
+            catch (NpgsqlException exception) when (StoreFailure.IsTransient(exception))
+            {
+                _store.DropIdleConnections();
+                return await read().ConfigureAwait(false);
+            }
         }
         catch (NpgsqlException exception)
         {

@@ -17,7 +17,8 @@ internal static class StoreFailure
     public static QuotaStoreUnavailableException AfterSend(NpgsqlException exception, string operation) =>
         new(operation, outcomeUnknown: exception is not PostgresException { InvariantSeverity: "ERROR" }, IsTransient(exception), exception);
 
-    private static bool IsTransient(NpgsqlException exception) =>
+    /// <summary>A broken or refused connection, a restarting server, a timeout, a deadlock: worth trying again.</summary>
+    public static bool IsTransient(NpgsqlException exception) =>
         exception.IsTransient
         || exception is not PostgresException
         || exception is PostgresException p && (p.SqlState.StartsWith("08", StringComparison.Ordinal)
