@@ -216,6 +216,12 @@ BEGIN
             v_used := 0;
             v_alerted := 0;
         ELSIF NOT FOUND THEN
+            -- A new period that starts inside an earlier one (the billing anchor or the feature's period policy
+            -- changed) closes the earlier period where the new one starts, so periods never overlap.
+            UPDATE quotakit.usage_counters c SET period_end = p_period_start, updated_at = p_now
+            WHERE c.subject_id = p_subject_id AND c.feature_key = p_feature_key
+              AND c.period_start < p_period_start AND c.period_end > p_period_start;
+
             INSERT INTO quotakit.usage_counters (subject_id, feature_key, period_start, period_end, used,
                 limit_value, alerted_percent, created_at, updated_at)
             VALUES (p_subject_id, p_feature_key, p_period_start, p_period_end, 0, p_limit, 0, p_now, p_now)

@@ -88,7 +88,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         UsageArguments.ValidateSubject(subjectId);
         var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var instant = at ?? _clock.GetCurrentInstant();
-        var features = _runtime.Options.Features.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToArray();
+        var features = _runtime.FeaturesWithPeriods(subject);
         var periods = features.Select(f => QuotaKitRuntime.GetPeriod(f, subject, instant)).ToArray();
         var used = await ReadingAsync(
             () => _store.ReadCurrentAsync(

@@ -53,7 +53,10 @@ public interface IUsageTracker
     Task<UsageDecision> SetGaugeAsync(
         string subjectId, string featureKey, long value, UsageOptions? options = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Every declared feature's usage in its current period for the subject, in one query.</summary>
+    /// <summary>
+    /// Every declared feature's usage in its current period for the subject, in one query, ordered by feature key.
+    /// Features whose periods start from a billing anchor (billing cycles, lifetime) are left out while the subject has none.
+    /// </summary>
     /// <exception cref="QuotaStoreUnavailableException">The store failed; nothing was written.</exception>
     Task<IReadOnlyList<FeatureUsage>> GetUsageAsync(string subjectId, Instant? at = null, CancellationToken cancellationToken = default);
 
