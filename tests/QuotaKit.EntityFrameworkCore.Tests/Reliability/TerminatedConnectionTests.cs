@@ -12,6 +12,7 @@ namespace QuotaKit.EntityFrameworkCore.Tests.Reliability;
 public class TerminatedConnectionTests : IClassFixture<MigratedDatabase>
 {
     private const int Terminations = 25;
+    private static readonly string ApplicationName = $"quotakit-terminated-{Guid.NewGuid():N}"[..40];
     private readonly MigratedDatabase _database;
     private readonly ITestOutputHelper _output;
 
@@ -25,7 +26,7 @@ public class TerminatedConnectionTests : IClassFixture<MigratedDatabase>
     public async Task Sessions_terminated_during_a_load_run_lose_nothing_and_count_nothing_twice()
     {
         var settings = new LoadRunSettings { Workers = 12, MaxCallsPerWorker = 150, MaxDuration = TimeSpan.FromSeconds(15) };
-        await using var host = await LoadRunHost.CreateAsync(_database.ConnectionString, settings);
+        await using var host = await LoadRunHost.CreateAsync(_database.ConnectionString, settings, ApplicationName);
         var run = new LoadRun(host.Tracker, settings);
 
         var running = run.RunAsync();
@@ -43,7 +44,7 @@ public class TerminatedConnectionTests : IClassFixture<MigratedDatabase>
     {
         await using var command = _database.DataSource.CreateCommand(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LoadRunHost.ApplicationName });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ApplicationName });
         var killed = 0;
         for (var round = 0; round < Terminations && !running.IsCompleted; round++)
         {
