@@ -17,6 +17,8 @@ public sealed class LoadRun
     private readonly ConcurrentDictionary<string, int> _unknownKeyless = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Subject, string Key)> _unresolved = new();
     private readonly ConcurrentQueue<Exception> _untyped = new();
+    private readonly ConcurrentQueue<Exception> _nonTransient = new();
+    private readonly ConcurrentDictionary<string, int> _errorKinds = new(StringComparer.Ordinal);
     private int _attempts, _allowed, _denied, _replays, _errors, _outcomeUnknown;
 
     public LoadRun(IUsageTracker tracker, LoadRunSettings settings)
@@ -40,6 +42,9 @@ public sealed class LoadRun
 
     /// <summary>Of <see cref="Errors"/>, those saying the write may have committed.</summary>
     public int OutcomeUnknown => _outcomeUnknown;
+
+    /// <summary>Store failures that were not outages (a constraint violation, a missing privilege): bugs, must stay empty.</summary>
+    public IReadOnlyCollection<Exception> NonTransientErrors => _nonTransient;
 
     /// <summary>Anything other than a QuotaKit exception that reached a caller (must stay empty).</summary>
     public IReadOnlyCollection<Exception> UntypedErrors => _untyped;
@@ -89,7 +94,8 @@ public sealed class LoadRun
 
     public string Summary() =>
         $"attempts {Attempts}, allowed {Allowed} (replays {Replays}), denied {Denied}, errors {Errors} " +
-        $"(outcome unknown {OutcomeUnknown}), untyped errors {UntypedErrors.Count}";
+        $"(outcome unknown {OutcomeUnknown}; {string.Join(", ", _errorKinds.Select(k => $"{k.Key} x{k.Value}"))}), " +
+        $"untyped errors {UntypedErrors.Count}";
 
     private async Task<bool> KeyedCallAsync(string subject, string key, TimeSpan retryFor, bool requeue = true)
     {
@@ -160,6 +166,13 @@ public sealed class LoadRun
         catch (QuotaStoreUnavailableException exception)
         {
             Interlocked.Increment(ref _errors);
+            var kind = exception.InnerException is Npgsql.PostgresException p ? p.SqlState : exception.InnerException?.GetType().Name ?? "?";
+            _errorKinds.AddOrUpdate(kind, 1, (_, n) => n + 1);
+            if (!exception.IsTransient)
+            {
+                _nonTransient.Enqueue(exception);
+            }
+
             if (exception.OutcomeUnknown)
             {
                 Interlocked.Increment(ref _outcomeUnknown);

@@ -22,6 +22,7 @@ public static class LoadRunLedger
     public static async Task<string> VerifyAsync(string connectionString, LoadRun run)
     {
         run.UntypedErrors.Should().BeEmpty("every storage failure must reach callers as QuotaStoreUnavailableException");
+        run.NonTransientErrors.Select(e => e.Message).Should().BeEmpty("only outages may fail a call, never QuotaKit's own SQL");
         var subjects = run.Settings.KeyedSubjectIds.Concat(run.Settings.KeylessSubjectIds).ToArray();
         var rows = new Dictionary<string, (long Used, long AllowedEvents, long AllowedUnits)>(StringComparer.Ordinal);
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
