@@ -31,7 +31,7 @@ internal sealed class PostgreSqlQuotaAdministration : IQuotaAdministration
             throw new UnknownPlanException(planKey ?? "(null)");
         }
 
-        return UpdateSubjectAsync(subjectId, "plan_key", Text(planKey), cancellationToken);
+        return UpdateSubjectAsync(subjectId, SubjectUpserts.PlanKey, Text(planKey), cancellationToken);
     }
 
     public Task SetTimeZoneAsync(string subjectId, string? timeZoneId, CancellationToken cancellationToken = default)
@@ -42,14 +42,14 @@ internal sealed class PostgreSqlQuotaAdministration : IQuotaAdministration
             TimeZones.Get(timeZoneId);
         }
 
-        return UpdateSubjectAsync(subjectId, "time_zone", Text(timeZoneId), cancellationToken);
+        return UpdateSubjectAsync(subjectId, SubjectUpserts.TimeZone, Text(timeZoneId), cancellationToken);
     }
 
     public Task SetBillingAnchorAsync(string subjectId, Instant? anchor, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
         var value = new NpgsqlParameter { Value = anchor.HasValue ? anchor.Value.ToDateTimeUtc() : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
-        return UpdateSubjectAsync(subjectId, "billing_anchor", value, cancellationToken);
+        return UpdateSubjectAsync(subjectId, SubjectUpserts.BillingAnchor, value, cancellationToken);
     }
 
     public async Task SetOverrideAsync(string subjectId, string featureKey, FeatureLimit limit, CancellationToken cancellationToken = default)
@@ -106,10 +106,17 @@ internal sealed class PostgreSqlQuotaAdministration : IQuotaAdministration
             PostgreSqlUsageStore.Timestamp(_clock.GetCurrentInstant())).ConfigureAwait(false);
     }
 
-    public Task<SubjectContext> GetSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
+    public async Task<SubjectContext> GetSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
-        return _resolver.ReadAsync(subjectId, cancellationToken);
+        try
+        {
+            return await _resolver.ReadAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, $"a read of subject '{subjectId}'");
+        }
     }
 
     public async Task<int> PurgeExpiredIdempotencyKeysAsync(CancellationToken cancellationToken = default)
@@ -120,28 +127,36 @@ internal sealed class PostgreSqlQuotaAdministration : IQuotaAdministration
         var cutoff = _clock.GetCurrentInstant() - _runtime.Options.IdempotencyRetention;
         await using var command = _dataSource.CreateCommand(sql);
         command.Parameters.Add(PostgreSqlUsageStore.Timestamp(cutoff));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.AfterSend(exception, "the idempotency-key purge");
+        }
     }
 
-    private async Task UpdateSubjectAsync(string subjectId, string column, NpgsqlParameter value, CancellationToken cancellationToken)
-    {
-        // column is one of three constants above, never caller input.
-        var sql =
-            $"""
-            INSERT INTO quotakit.subjects (subject_id, created_at, updated_at, {column}) VALUES ($1, $2, $2, $3)
-            ON CONFLICT (subject_id) DO UPDATE SET updated_at = EXCLUDED.updated_at, {column} = EXCLUDED.{column}
-            """;
-        await ExecuteAsync(subjectId, sql, cancellationToken, PostgreSqlUsageStore.Timestamp(_clock.GetCurrentInstant()), value)
-            .ConfigureAwait(false);
-    }
+    private Task UpdateSubjectAsync(string subjectId, string upsertSql, NpgsqlParameter value, CancellationToken cancellationToken) =>
+        ExecuteAsync(subjectId, upsertSql, cancellationToken, PostgreSqlUsageStore.Timestamp(_clock.GetCurrentInstant()), value);
 
     private async Task ExecuteAsync(string subjectId, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
         await using var command = _dataSource.CreateCommand(sql);
         command.Parameters.Add(Text(subjectId));
         command.Parameters.AddRange(parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        _resolver.Invalidate(subjectId);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.AfterSend(exception, $"an administration write for subject '{subjectId}'");
+        }
+        finally
+        {
+            _resolver.Invalidate(subjectId);
+        }
     }
 
     private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
