@@ -14,9 +14,11 @@ public static class PostgresBinaries
     /// <c>/usr/lib/postgresql/*/bin</c> and <c>/usr/pgsql-*/bin</c> (newest version first).
     /// </summary>
     /// <exception cref="InvalidOperationException">No server binaries were found; the message says what to install.</exception>
-    public static string FindBinDirectory()
+    public static string FindBinDirectory() => FindBinDirectory(Candidates());
+
+    internal static string FindBinDirectory(IEnumerable<string?> candidates)
     {
-        foreach (var candidate in Candidates())
+        foreach (var candidate in candidates)
         {
             if (candidate is not null && IsServerBinDirectory(candidate))
             {
