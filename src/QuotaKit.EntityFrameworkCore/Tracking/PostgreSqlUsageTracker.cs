@@ -130,12 +130,21 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         var at = options?.At ?? now;
         var limit = _runtime.GetLimit(subject, featureKey, at);
         var period = QuotaKitRuntime.GetPeriod(feature, subject, at);
-        var thresholds = limit.Kind == LimitKind.Limited ? feature.AlertThresholds.ToArray() : [];
+        var thresholds = limit.Kind == LimitKind.Limited ? _runtime.GetAlertThresholds(feature) : [];
         var call = new RecordUsageCommand(
             subjectId, featureKey, period, operation.Name(), amount, limit, UsageWriteRule.For(operation, limit), thresholds, now, at,
             options?.IdempotencyKey, options?.MetadataJson, _recordAllEvents || options?.MetadataJson is not null);
 
-        var result = await RecordAsync(call, cancellationToken).ConfigureAwait(false);
+        RecordUsageResult result;
+        try
+        {
+            result = await _store.RecordAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
+        {
+            throw new InvalidAmountException(call.Amount, "the counter would overflow (more than 9223372036854775807 units).");
+        }
+
         var decision = result.Replay is { } stored
             ? Replay(call, stored, result)
             : new UsageDecision(subjectId, featureKey, result.Outcome, result.Used, limit, period, isReplay: false);
@@ -154,18 +163,6 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         }
 
         return decision;
-    }
-
-    private async Task<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _store.RecordAsync(call, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
-        {
-            throw new InvalidAmountException(call.Amount, "the counter would overflow (more than 9223372036854775807 units).");
-        }
     }
 
     private static UsageDecision Replay(RecordUsageCommand call, StoredCall stored, RecordUsageResult result)

@@ -15,21 +15,37 @@ internal sealed class RawNpgsqlContender(NpgsqlDataSource dataSource, Workload w
 
     private static readonly int[] Thresholds = [80, 100];
 
-    private readonly DateTime _periodStart = workload.Period.Start.ToDateTimeUtc();
-    private readonly DateTime _periodEnd = workload.Period.End.ToDateTimeUtc();
-    private readonly DateTime _now = workload.Now.ToDateTimeUtc();
-
     public string Name => "Raw Npgsql";
 
     public async Task<bool> TryConsumeAsync(string subjectId, Quota quota)
     {
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(Sql, connection);
+        await using var command = CreateCommand(connection, subjectId, quota, workload);
+
+        // Persistent prepared statement: prepared once per physical connection, a no-op (no round trip) afterwards.
+        await command.PrepareAsync().ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        await reader.ReadAsync().ConfigureAwait(false);
+        return reader.GetInt16(0) == (short)UsageOutcome.Allowed;
+    }
+
+    /// <summary>A prepared command for one subject, to execute again and again on a held connection.</summary>
+    public static NpgsqlCommand CreatePreparedCommand(NpgsqlConnection connection, string subjectId, Quota quota, Workload workload)
+    {
+        var command = CreateCommand(connection, subjectId, quota, workload);
+        command.Prepare();
+        return command;
+    }
+
+    private static NpgsqlCommand CreateCommand(NpgsqlConnection connection, string subjectId, Quota quota, Workload workload)
+    {
+        var now = workload.Now.ToDateTimeUtc();
+        var command = new NpgsqlCommand(Sql, connection);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<string> { TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<string> { TypedValue = quota.FeatureKey, NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = _periodStart, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = _periodEnd, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = workload.Period.Start.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = workload.Period.End.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         p.Add(new NpgsqlParameter<string> { TypedValue = "consume", NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<long> { TypedValue = 1 });
         p.Add(new NpgsqlParameter<long> { TypedValue = quota.Limit, NpgsqlDbType = NpgsqlDbType.Bigint });
@@ -38,16 +54,11 @@ internal sealed class RawNpgsqlContender(NpgsqlDataSource dataSource, Workload w
         p.Add(new NpgsqlParameter<short> { TypedValue = (short)LimitKind.Limited });
         p.Add(new NpgsqlParameter<bool> { TypedValue = false });
         p.Add(new NpgsqlParameter<int[]> { TypedValue = Thresholds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = _now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = _now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = now, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         p.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         p.Add(new NpgsqlParameter<bool> { TypedValue = false });
-
-        // Persistent prepared statement: prepared once per physical connection, a no-op (no round trip) afterwards.
-        await command.PrepareAsync().ConfigureAwait(false);
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        await reader.ReadAsync().ConfigureAwait(false);
-        return reader.GetInt16(0) == (short)UsageOutcome.Allowed;
+        return command;
     }
 }
