@@ -15,11 +15,20 @@ internal sealed record BenchmarkOptions
 
     public bool RunMicro { get; init; } = true;
 
-    /// <summary>Measured seconds per load round.</summary>
-    public TimeSpan RoundDuration => Quick ? TimeSpan.FromSeconds(1.5) : TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Each contender's measured time at one concurrency is cut into this many slices, run in turn with the other
+    /// contenders' (A B C A B C ...), so a slow spell of the disk or a checkpoint hits all of them alike.
+    /// </summary>
+    public int Slices => Quick ? 3 : 5;
 
-    /// <summary>Warm-up seconds before each load round (not measured).</summary>
+    /// <summary>Measured time per slice: 5 s per contender and concurrency in total (quick: 1.5 s).</summary>
+    public TimeSpan SliceDuration => Quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(1);
+
+    /// <summary>Warm-up before a contender's first slice at a concurrency (not measured).</summary>
     public TimeSpan WarmUpDuration => Quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(2);
+
+    /// <summary>Warm-up before each later slice: the workers start again, the pool is already warm.</summary>
+    public TimeSpan SliceWarmUpDuration => TimeSpan.FromSeconds(0.2);
 
     public static BenchmarkOptions Parse(string[] args)
     {

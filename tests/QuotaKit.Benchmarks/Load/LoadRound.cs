@@ -2,10 +2,9 @@ using System.Diagnostics;
 
 namespace QuotaKit.Benchmarks.Load;
 
-/// <summary>What one fixed-duration round measured.</summary>
-/// <param name="Operations">Calls completed inside the measured window.</param>
-/// <param name="Allowed">Calls granted in the whole round, warm-up included (for overshoot).</param>
-internal sealed record RoundResult(int Concurrency, long Operations, double OpsPerSecond, long Allowed, double P50Ms, double P99Ms);
+/// <summary>What one measured slice recorded.</summary>
+/// <param name="Allowed">Calls granted in the whole slice, warm-up included (for overshoot).</param>
+internal sealed record RoundSample(double Seconds, long Allowed, long[] LatencyTicks);
 
 /// <summary>
 /// Runs <c>concurrency</c> workers calling an operation back to back: a warm-up (not measured), then a measured window.
@@ -17,8 +16,7 @@ internal static class LoadRound
     private const int Measuring = 1;
     private const int Stopped = 2;
 
-    public static async Task<RoundResult> RunAsync(
-        int concurrency, TimeSpan warmUp, TimeSpan measured, Func<int, Task<bool>> operation)
+    public static async Task<RoundSample> RunAsync(int concurrency, TimeSpan warmUp, TimeSpan measured, Func<int, Task<bool>> operation)
     {
         var phase = WarmingUp;
         var latencies = new List<long>[concurrency];
@@ -30,7 +28,7 @@ internal static class LoadRound
             latencies[worker] = new List<long>(4096);
             workers[worker] = Task.Run(async () =>
             {
-                var random = new Random(worker);
+                var random = new Random(Environment.TickCount ^ worker);
                 while (Volatile.Read(ref phase) != Stopped)
                 {
                     var startPhase = Volatile.Read(ref phase);
@@ -56,14 +54,6 @@ internal static class LoadRound
         Volatile.Write(ref phase, Stopped);
         var seconds = window.Elapsed.TotalSeconds;
         await Task.WhenAll(workers).ConfigureAwait(false);
-
-        var all = latencies.SelectMany(l => l).ToArray();
-        Array.Sort(all);
-        return new RoundResult(concurrency, all.Length, all.Length / seconds, allowed.Sum(), PercentileMs(all, 0.50), PercentileMs(all, 0.99));
+        return new RoundSample(seconds, allowed.Sum(), latencies.SelectMany(l => l).ToArray());
     }
-
-    private static double PercentileMs(long[] sortedTicks, double percentile) =>
-        sortedTicks.Length == 0
-            ? double.NaN
-            : sortedTicks[Math.Min(sortedTicks.Length - 1, (int)(percentile * sortedTicks.Length))] * 1000.0 / Stopwatch.Frequency;
 }

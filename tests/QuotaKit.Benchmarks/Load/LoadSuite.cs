@@ -53,13 +53,7 @@ internal sealed class LoadSuite : IAsyncDisposable
         {
             foreach (var concurrency in Concurrencies)
             {
-                foreach (var (key, contender) in _contenders)
-                {
-                    var round = await LoadRound.RunAsync(concurrency, _options.WarmUpDuration, _options.RoundDuration, r =>
-                        contender.TryConsumeAsync(SubjectFor(key, scenario, r), Workload.Unbounded));
-                    Results.Add(new LoadResult(scenario, contender.Name, round));
-                    Console.WriteLine($"  {scenario,-16} c={concurrency,-3} {contender.Name,-14} {round.OpsPerSecond,9:F0} ops/s  p50 {round.P50Ms,7:F2} ms  p99 {round.P99Ms,7:F2} ms");
-                }
+                await RunInterleavedAsync(scenario, concurrency);
             }
         }
 
@@ -69,6 +63,30 @@ internal sealed class LoadSuite : IAsyncDisposable
             {
                 Overshoots.Add(await MeasureOvershootAsync(key, contender, concurrency));
             }
+        }
+    }
+
+    /// <summary>Every contender at one concurrency, in interleaved slices (see <see cref="BenchmarkOptions.Slices"/>).</summary>
+    private async Task RunInterleavedAsync(string scenario, int concurrency)
+    {
+        var samples = _contenders.Select(_ => new List<RoundSample>()).ToArray();
+        for (var slice = 0; slice < _options.Slices; slice++)
+        {
+            for (var c = 0; c < _contenders.Length; c++)
+            {
+                var (key, contender) = _contenders[c];
+                var warmUp = slice == 0 ? _options.WarmUpDuration : _options.SliceWarmUpDuration;
+                samples[c].Add(await LoadRound.RunAsync(concurrency, warmUp, _options.SliceDuration, r =>
+                    contender.TryConsumeAsync(SubjectFor(key, scenario, r), Workload.Unbounded)));
+            }
+        }
+
+        for (var c = 0; c < _contenders.Length; c++)
+        {
+            var name = _contenders[c].Contender.Name;
+            var round = RoundResult.Merge(concurrency, samples[c]);
+            Results.Add(new LoadResult(scenario, name, round));
+            Console.WriteLine($"  {scenario,-16} c={concurrency,-3} {name,-14} {round.OpsPerSecond,9:F0} ops/s  p50 {round.P50Ms,7:F2} ms  p99 {round.P99Ms,7:F2} ms");
         }
     }
 
@@ -105,13 +123,14 @@ internal sealed class LoadSuite : IAsyncDisposable
         var first = await contender.TryConsumeAsync(subject, Workload.Capped) ? 1 : 0; // creates the row, warms caches
         var duration = _options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2);
         var round = await LoadRound.RunAsync(concurrency, TimeSpan.Zero, duration, _ => contender.TryConsumeAsync(subject, Workload.Capped));
+        var attempts = round.LatencyTicks.Length + 1;
 
         await using var command = _rawDataSource.CreateCommand(
             "SELECT used FROM quotakit.usage_counters WHERE subject_id = $1 AND feature_key = $2");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subject });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Workload.Capped.FeatureKey });
         var stored = (long)(await command.ExecuteScalarAsync())!;
-        var result = new OvershootResult(contender.Name, concurrency, round.Operations + 1, round.Allowed + first, stored, Workload.Capped.Limit);
+        var result = new OvershootResult(contender.Name, concurrency, attempts, round.Allowed + first, stored, Workload.Capped.Limit);
         Console.WriteLine($"  limit {result.Limit} c={concurrency,-3} {contender.Name,-14} granted {result.Granted,5}  stored {result.Stored,5}  overshoot {result.Overshoot}");
         return result;
     }

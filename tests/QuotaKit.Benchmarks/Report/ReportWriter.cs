@@ -18,7 +18,8 @@ internal static class ReportWriter
         IReadOnlyList<LoadResult> load, IReadOnlyList<OvershootResult> overshoots, IReadOnlyList<MicroResult> micro)
     {
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"Mode: {(options.Quick ? "quick" : "full")} ({options.WarmUpDuration.TotalSeconds:0.#} s warm-up + {options.RoundDuration.TotalSeconds:0.#} s measured per round); server: {origin}"));
+        text.AppendLine(Invariant(
+            $"Mode: {(options.Quick ? "quick" : "full")}: per contender and concurrency, {options.WarmUpDuration.TotalSeconds:0.#} s warm-up, then {options.Slices} measured slices of {options.SliceDuration.TotalSeconds:0.#} s interleaved with the other contenders'; server: {origin}"));
         text.AppendLine($"Server settings: {settings.ToMarkdown()}");
         if (!settings.IsDurable)
         {
