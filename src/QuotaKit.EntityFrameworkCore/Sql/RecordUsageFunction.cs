@@ -62,15 +62,27 @@ internal static class RecordUsageFunction
                 v_used := 0;
                 v_alerted := 0;
             ELSIF NOT FOUND THEN
+                -- A new period that starts inside an earlier one (the billing anchor or the feature's period policy
+                -- changed) closes the earlier period where the new one starts, so periods never overlap.
+                UPDATE quotakit.usage_counters c SET period_end = p_period_start, updated_at = p_now
+                WHERE c.subject_id = p_subject_id AND c.feature_key = p_feature_key
+                  AND c.period_start < p_period_start AND c.period_end > p_period_start;
+
                 INSERT INTO quotakit.usage_counters (subject_id, feature_key, period_start, period_end, used,
                     limit_value, alerted_percent, created_at, updated_at)
                 VALUES (p_subject_id, p_feature_key, p_period_start, p_period_end, 0, p_limit, 0, p_now, p_now)
-                ON CONFLICT (subject_id, feature_key, period_start) DO NOTHING;
+                -- No conflict target: a concurrent first request of the same period trips the exclusion constraint
+                -- as well as the key, and only an untargeted DO NOTHING waits for it instead of failing (23P01).
+                ON CONFLICT DO NOTHING;
 
                 SELECT c.used, c.alerted_percent INTO v_used, v_alerted
                 FROM quotakit.usage_counters c
                 WHERE c.subject_id = p_subject_id AND c.feature_key = p_feature_key AND c.period_start = p_period_start
                 FOR UPDATE;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'quotakit.record_usage: period [%, %) of % / % overlaps a stored period', p_period_start,
+                        p_period_end, p_subject_id, p_feature_key USING ERRCODE = '23P01';
+                END IF;
             END IF;
 
             -- 3. Decide while holding the lock (when the row exists), then write.

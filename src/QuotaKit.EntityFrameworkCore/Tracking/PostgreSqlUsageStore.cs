@@ -44,35 +44,67 @@ internal sealed class PostgreSqlUsageStore
         _prepare = !new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Multiplexing;
     }
 
-    // Pooled state machine: the hot path's await on the round trip allocates no box here.
+    /// <summary>
+    /// Calls <c>quotakit.record_usage</c>. Npgsql failures come out as <see cref="QuotaStoreUnavailableException"/>, saying
+    /// whether the write may have committed; a counter overflow (22003) comes out as the <see cref="PostgresException"/>.
+    /// Once the statement runs, its answer is read without the cancellation token: a write the server completed is reported.
+    /// </summary>
+    /// <remarks>
+    /// The hot path allocates little: the command and its parameters are reused (<see cref="RecordUsageStatement"/>), the
+    /// statement is prepared once per physical connection, and the state machine is pooled.
+    /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection connection;
         var statement = _statements.TryDequeue(out var pooled) ? pooled : new RecordUsageStatement();
-        statement.Bind(call);
-        statement.Command.Connection = connection;
-        if (_prepare)
+        try
         {
-            // Persistent prepared statement: one round trip the first time on a physical connection, none afterwards.
-            await statement.Command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, call.Describe());
         }
 
-        RecordUsageResult result;
-        await using (var reader = await statement.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        await using (connection.ConfigureAwait(false))
         {
-            result = await ReadRecordResultAsync(reader, cancellationToken).ConfigureAwait(false);
-        }
+            statement.Bind(call);
+            statement.Command.Connection = connection;
+            try
+            {
+                if (_prepare)
+                {
+                    // Persistent prepared statement: one round trip the first time on a physical connection, none afterwards.
+                    await statement.Command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (NpgsqlException exception)
+            {
+                throw StoreFailure.NothingWritten(exception, call.Describe());
+            }
 
-        // Only a statement that completed goes back to the pool; after an exception it is dropped.
-        statement.Clear();
-        _statements.Enqueue(statement);
-        return result;
+            RecordUsageResult result;
+            try
+            {
+                await using var reader = await statement.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                result = await ReadRecordResultAsync(reader).ConfigureAwait(false);
+            }
+            catch (NpgsqlException exception) when (exception is not PostgresException { SqlState: PostgresErrorCodes.NumericValueOutOfRange })
+            {
+                throw StoreFailure.AfterSend(exception, call.Describe());
+            }
+
+            // Only a statement that completed goes back to the pool; after an exception it is dropped.
+            statement.Clear();
+            _statements.Enqueue(statement);
+            return result;
+        }
     }
 
-    private static async ValueTask<RecordUsageResult> ReadRecordResultAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    private static async ValueTask<RecordUsageResult> ReadRecordResultAsync(NpgsqlDataReader reader)
     {
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             throw new InvalidOperationException("quotakit.record_usage returned no row.");
         }
@@ -92,6 +124,9 @@ internal sealed class PostgreSqlUsageStore
             Limit: StoredLimit((LimitKind)reader.GetInt16(10), reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetBoolean(12)));
         return new RecordUsageResult(outcome, used, 0, 0, stored);
     }
+
+    /// <summary>Closes the pool's idle connections, which may be dead after a server restart or a terminated session.</summary>
+    public void DropIdleConnections() => _dataSource.Clear();
 
     public async Task<long> ReadUsedAsync(string subjectId, string featureKey, Instant periodStart, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,8 @@ namespace QuotaKit.EntityFrameworkCore.Tracking;
 
 /// <summary>
 /// <see cref="IUsageTracker"/> on PostgreSQL. Arguments are checked before anything is sent; each write is one call of
-/// <c>quotakit.record_usage</c> (one round trip, one transaction); alerts are delivered after it committed.
+/// <c>quotakit.record_usage</c> (one round trip, one transaction); alerts are delivered after it committed. Npgsql
+/// failures reach callers as <see cref="QuotaStoreUnavailableException"/> (see docs/reliability.md).
 /// </summary>
 internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
 {
@@ -70,11 +72,12 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         var feature = _runtime.GetFeature(featureKey);
         UsageOperation.Check.ValidateAmount(amount);
         UsageOperation.Check.RequireFits(feature);
-        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var instant = at ?? _clock.GetCurrentInstant();
         var limit = _runtime.GetLimit(subject, featureKey, instant);
         var period = QuotaKitRuntime.GetPeriod(feature, subject, instant);
-        var used = await _store.ReadUsedAsync(subjectId, featureKey, period.Start, cancellationToken).ConfigureAwait(false);
+        var used = await ReadingAsync(
+            () => _store.ReadUsedAsync(subjectId, featureKey, period.Start, cancellationToken), subjectId).ConfigureAwait(false);
         var rule = UsageWriteRule.For(UsageOperation.Consume, limit);
         var outcome = used > long.MaxValue - amount || rule.Refuses(used + amount, limit) ? rule.DeniedOutcome : UsageOutcome.Allowed;
         return new UsageDecision(subjectId, featureKey, outcome, used, limit, period, isReplay: false);
@@ -84,15 +87,17 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         string subjectId, Instant? at = null, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
-        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var instant = at ?? _clock.GetCurrentInstant();
-        var features = _runtime.Options.Features.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToArray();
+        var features = _runtime.FeaturesWithPeriods(subject);
         var periods = features.Select(f => QuotaKitRuntime.GetPeriod(f, subject, instant)).ToArray();
-        var used = await _store.ReadCurrentAsync(
-            subjectId,
-            features.Select(f => f.Key).ToArray(),
-            periods.Select(p => p.Start.ToDateTimeUtc()).ToArray(),
-            cancellationToken).ConfigureAwait(false);
+        var used = await ReadingAsync(
+            () => _store.ReadCurrentAsync(
+                subjectId,
+                features.Select(f => f.Key).ToArray(),
+                periods.Select(p => p.Start.ToDateTimeUtc()).ToArray(),
+                cancellationToken),
+            subjectId).ConfigureAwait(false);
         return features
             .Select((f, i) => new FeatureUsage(f.Key, f.Unit, used.GetValueOrDefault(f.Key), _runtime.GetLimit(subject, f.Key, instant), periods[i]))
             .ToList();
@@ -108,8 +113,8 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
             throw new ArgumentException($"The history range [{from}, {to}) is empty: 'to' must be after 'from'.", nameof(to));
         }
 
-        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
-        var rows = await _store.ReadHistoryAsync(subjectId, featureKey, from, to, cancellationToken).ConfigureAwait(false);
+        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var rows = await ReadingAsync(() => _store.ReadHistoryAsync(subjectId, featureKey, from, to, cancellationToken), subjectId).ConfigureAwait(false);
         return rows
             .Select(r => new FeatureUsage(feature.Key, feature.Unit, r.Used, RecordedLimit(r.LimitValue, _runtime.GetLimit(subject, featureKey, r.Period.Start)), r.Period))
             .ToList();
@@ -125,7 +130,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         operation.RequireFits(feature);
         UsageArguments.ValidateOptions(options);
 
-        var subject = await _subjects.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var now = _clock.GetCurrentInstant();
         var at = options?.At ?? now;
         var limit = _runtime.GetLimit(subject, featureKey, at);
@@ -135,16 +140,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
             subjectId, featureKey, period, operation.Name(), amount, limit, UsageWriteRule.For(operation, limit), thresholds, now, at,
             options?.IdempotencyKey, options?.MetadataJson, _recordAllEvents || options?.MetadataJson is not null);
 
-        RecordUsageResult result;
-        try
-        {
-            result = await _store.RecordAsync(call, cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
-        {
-            throw new InvalidAmountException(call.Amount, "the counter would overflow (more than 9223372036854775807 units).");
-        }
-
+        var result = await RecordAsync(call, cancellationToken).ConfigureAwait(false);
         var decision = result.Replay is { } stored
             ? Replay(call, stored, result)
             : new UsageDecision(subjectId, featureKey, result.Outcome, result.Used, limit, period, isReplay: false);
@@ -163,6 +159,66 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         }
 
         return decision;
+    }
+
+    // Pooled state machine: the hot path allocates no box for this level when the round trip completes asynchronously.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            try
+            {
+                return await _store.RecordAsync(call, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QuotaStoreUnavailableException exception) when (exception.IsTransient && (!exception.OutcomeUnknown || call.IdempotencyKey is not null))
+            {
+                // Safe to try once more: nothing was written, or the key makes a committed first attempt a replay. The
+                // usual cause is an idle pooled connection the server closed (restart, terminated session): drop them all.
+                _store.DropIdleConnections();
+                return await _store.RecordAsync(call, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
+        {
+            throw new InvalidAmountException(call.Amount, "the counter would overflow (more than 9223372036854775807 units).");
+        }
+    }
+
+    private ValueTask<SubjectContext> ResolveAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        // The usual case, a cached subject, completes at once: no closure, no task.
+        var resolved = _subjects.ResolveAsync(subjectId, cancellationToken);
+        return resolved.IsCompletedSuccessfully
+            ? resolved
+            : new ValueTask<SubjectContext>(ReadingAsync(resolved.AsTask(), () => _subjects.ResolveAsync(subjectId, cancellationToken).AsTask(), subjectId));
+    }
+
+    /// <summary>
+    /// Runs a read, once more after a transient failure (with the idle pooled connections dropped, as after a server
+    /// restart); a remaining Npgsql failure becomes <see cref="QuotaStoreUnavailableException"/> (nothing written).
+    /// </summary>
+    private Task<T> ReadingAsync<T>(Func<Task<T>> read, string subjectId) => ReadingAsync(read(), read, subjectId);
+
+    /// <summary>As <see cref="ReadingAsync{T}(Func{Task{T}}, string)"/>, with the first attempt already started.</summary>
+    private async Task<T> ReadingAsync<T>(Task<T> firstAttempt, Func<Task<T>> read, string subjectId)
+    {
+        try
+        {
+            try
+            {
+                return await firstAttempt.ConfigureAwait(false);
+            }
+            catch (NpgsqlException exception) when (StoreFailure.IsTransient(exception))
+            {
+                _store.DropIdleConnections();
+                return await read().ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, $"a read for subject '{subjectId}'");
+        }
     }
 
     private static UsageDecision Replay(RecordUsageCommand call, StoredCall stored, RecordUsageResult result)

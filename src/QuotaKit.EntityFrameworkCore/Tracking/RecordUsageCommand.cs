@@ -17,4 +17,8 @@ internal readonly record struct RecordUsageCommand(
     Instant OccurredAt,
     string? IdempotencyKey,
     string? MetadataJson,
-    bool RecordEvent);
+    bool RecordEvent)
+{
+    /// <summary>A short description for error messages, e.g. <c>consume 1 of 'images' for subject 'u1'</c>.</summary>
+    public string Describe() => $"{Operation} {Amount} of '{FeatureKey}' for subject '{SubjectId}'";
+}

@@ -14,7 +14,8 @@ internal sealed class InMemoryCounter
         Period = period;
     }
 
-    public UsagePeriod Period { get; }
+    /// <summary>The period; its end moves earlier when a later period starts inside it (see the tracker).</summary>
+    public UsagePeriod Period { get; set; }
 
     public long Used { get; set; }
 

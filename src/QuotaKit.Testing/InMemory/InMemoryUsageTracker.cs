@@ -68,8 +68,8 @@ public sealed partial class InMemoryUsageTracker : IUsageTracker, IQuotaAdminist
         UsageArguments.ValidateSubject(subjectId);
         var instant = at ?? _clock.GetCurrentInstant();
         var context = await _resolver.Value.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
-        var features = _runtime.Options.Features.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
-        var usage = new List<FeatureUsage>(features.Count);
+        var features = _runtime.FeaturesWithPeriods(context);
+        var usage = new List<FeatureUsage>(features.Length);
         lock (_gate)
         {
             foreach (var feature in features)
@@ -163,7 +163,7 @@ public sealed partial class InMemoryUsageTracker : IUsageTracker, IQuotaAdminist
             var applied = outcome == UsageOutcome.Allowed && write.Operation != UsageOperation.Check;
             if (applied)
             {
-                counter ??= _counters[counterKey] = new InMemoryCounter(write.Period);
+                counter ??= CreateCounter(counterKey, write.Period);
                 counter.Used = usedAfter;
                 counter.LimitValue = write.Limit.AsNumber;
                 alerts.AddRange(RaiseAlertLevel(counter, write));
@@ -179,6 +179,22 @@ public sealed partial class InMemoryUsageTracker : IUsageTracker, IQuotaAdminist
 
             return (decision, applied, alerts);
         }
+    }
+
+    /// <summary>Creates a period's counter; an earlier period the new one starts inside (the billing anchor or the
+    /// feature's policy changed) ends where the new one starts, as in the PostgreSQL store.</summary>
+    private InMemoryCounter CreateCounter(CounterKey key, UsagePeriod period)
+    {
+        foreach (var (otherKey, other) in _counters)
+        {
+            if (otherKey.SubjectId == key.SubjectId && otherKey.FeatureKey == key.FeatureKey &&
+                other.Period.Start < period.Start && period.Start < other.Period.End)
+            {
+                other.Period = new UsagePeriod(other.Period.Start, period.Start);
+            }
+        }
+
+        return _counters[key] = new InMemoryCounter(period);
     }
 
     private IEnumerable<QuotaAlert> RaiseAlertLevel(InMemoryCounter counter, UsageWrite write)

@@ -111,6 +111,19 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         OrphanedClusters.KillAndDelete(RootDirectory);
     }
 
+    /// <summary>
+    /// Restarts the server with a fast shutdown (<c>pg_ctl restart -m fast</c>): open sessions are terminated, committed
+    /// work is flushed by the shutdown checkpoint, and the server comes back on the same port with the same settings.
+    /// Returns once it accepts connections again. For tests of how clients survive a database restart.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await RunPgToolAsync("pg_ctl", ["restart", "-D", DataDirectory, "-m", "fast", "-l", LogFile, "-w", "-t", "60"],
+            cancellationToken, captureOutput: false).ConfigureAwait(false);
+        await WaitUntilAcceptingConnectionsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private Task InitDbAsync(CancellationToken cancellationToken) =>
         RunPgToolAsync("initdb",
             ["-D", DataDirectory, "-A", "trust", "-U", UserName, "-E", "UTF8", "--no-locale", "--no-sync"],

@@ -29,7 +29,12 @@ internal static class OrphanedClusters
         File.WriteAllText(Path.Combine(rootDirectory, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Starts a detached shell that waits for this process to exit, then stops the cluster and deletes it.</summary>
-    public static void StartWatchdog(string rootDirectory, string dataDirectory)
+    public static void StartWatchdog(string rootDirectory, string dataDirectory) =>
+        StartWatchdog(rootDirectory, dataDirectory, Environment.ProcessId);
+
+    /// <summary>Starts a detached shell that waits for <paramref name="ownerProcessId"/> to exit, then stops the cluster
+    /// and deletes it.</summary>
+    public static void StartWatchdog(string rootDirectory, string dataDirectory, int ownerProcessId)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -40,7 +45,7 @@ internal static class OrphanedClusters
         foreach (var argument in new[]
                  {
                      "sh", "-c", WatchdogScript, "quotakit-pg-watchdog",
-                     Environment.ProcessId.ToString(CultureInfo.InvariantCulture), rootDirectory, dataDirectory,
+                     ownerProcessId.ToString(CultureInfo.InvariantCulture), rootDirectory, dataDirectory,
                  })
         {
             startInfo.ArgumentList.Add(argument);

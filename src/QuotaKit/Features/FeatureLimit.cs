@@ -81,6 +81,15 @@ public readonly record struct FeatureLimit
             $"'{text}' is not a limit. Use a non-negative whole number (optionally followed by 'soft' or 'hard'), 'unlimited' or 'disabled'.");
     }
 
+    /// <summary>Units left once <paramref name="used"/> units are used: <c>null</c> when unlimited, 0 when disabled or
+    /// at or past the limit.</summary>
+    public long? RemainingAfter(long used) => Kind switch
+    {
+        LimitKind.Unlimited => null,
+        LimitKind.Disabled => 0,
+        _ => Math.Max(0, Value - used),
+    };
+
     /// <summary>Adds granted units to a numeric limit; unlimited and disabled stay as they are.</summary>
     public FeatureLimit WithExtra(long units) =>
         Kind == LimitKind.Limited && units > 0

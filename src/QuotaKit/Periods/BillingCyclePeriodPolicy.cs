@@ -24,6 +24,8 @@ internal sealed class BillingCyclePeriodPolicy : PeriodPolicy
 
     public int Months { get; }
 
+    internal override bool RequiresAnchor => true;
+
     internal override UsagePeriod GetPeriod(DateTimeZone zone, Instant? anchor, Instant instant)
     {
         Instant anchorInstant = AnchorRequirement.Require(this, anchor, instant);

@@ -10,6 +10,8 @@ internal sealed class LifetimePeriodPolicy : PeriodPolicy
     {
     }
 
+    internal override bool RequiresAnchor => true;
+
     internal override UsagePeriod GetPeriod(DateTimeZone zone, Instant? anchor, Instant instant)
     {
         Instant start = AnchorRequirement.Require(this, anchor, instant);

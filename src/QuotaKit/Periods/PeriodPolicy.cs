@@ -144,6 +144,9 @@ public abstract class PeriodPolicy : IEquatable<PeriodPolicy>
     /// <summary>The period of this policy that contains <paramref name="instant"/>; the zone is already resolved.</summary>
     internal abstract UsagePeriod GetPeriod(DateTimeZone zone, Instant? anchor, Instant instant);
 
+    /// <summary>Whether periods start from the subject's anchor (billing cycles, lifetime) rather than the calendar.</summary>
+    internal virtual bool RequiresAnchor => false;
+
     private protected abstract PeriodPolicy WithTimeZone(DateTimeZone timeZone);
 
     private protected abstract string DescribeWithoutZone();

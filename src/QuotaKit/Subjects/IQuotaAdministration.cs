@@ -17,8 +17,10 @@ public interface IQuotaAdministration
     Task SetTimeZoneAsync(string subjectId, string? timeZoneId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Sets the billing anchor. Billing-cycle periods of the subject are computed from it; a re-anchor takes effect for
-    /// usage at or after the new anchor (the cycle before it ends at its own end).
+    /// Sets the billing anchor. Billing-cycle and lifetime periods of the subject start from it. Re-anchoring closes the
+    /// current period: the first usage under the new anchor starts a new period (from zero), and the period it starts
+    /// inside ends at that new period's start, the change instant when the new anchor is now. Usage dated before the new
+    /// anchor is refused with <see cref="PeriodOutOfRangeException"/>.
     /// </summary>
     Task SetBillingAnchorAsync(string subjectId, Instant? anchor, CancellationToken cancellationToken = default);
 

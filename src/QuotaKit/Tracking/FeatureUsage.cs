@@ -6,10 +6,5 @@ namespace QuotaKit;
 public sealed record FeatureUsage(string FeatureKey, string Unit, long Used, FeatureLimit Limit, UsagePeriod Period)
 {
     /// <summary>Units left before the limit; <c>null</c> when unlimited; never negative.</summary>
-    public long? Remaining => Limit.Kind switch
-    {
-        LimitKind.Unlimited => null,
-        LimitKind.Disabled => 0,
-        _ => Math.Max(0, Limit.Value - Used),
-    };
+    public long? Remaining => Limit.RemainingAfter(Used);
 }

@@ -69,6 +69,25 @@ internal sealed class QuotaKitRuntime
     public int[] GetAlertThresholds(FeatureDefinition feature) =>
         _alertThresholds.TryGetValue(feature.Key, out var thresholds) ? thresholds : feature.AlertThresholds.ToArray();
 
-    public static UsagePeriod GetPeriod(FeatureDefinition feature, SubjectContext subject, Instant at) =>
-        PeriodCalculator.GetPeriod(feature.Period, subject.TimeZone, subject.BillingAnchor, at);
+    /// <exception cref="QuotaConfigurationException">The feature's periods start from a billing anchor the subject lacks.</exception>
+    /// <exception cref="PeriodOutOfRangeException"><paramref name="at"/> is before the subject's billing anchor.</exception>
+    public static UsagePeriod GetPeriod(FeatureDefinition feature, SubjectContext subject, Instant at)
+    {
+        if (!HasPeriod(feature, subject))
+        {
+            throw new QuotaConfigurationException(
+                $"Feature '{feature.Key}' counts per {feature.Period}, which starts from the subject's billing anchor, and the " +
+                "subject has none. Set it with IQuotaAdministration.SetBillingAnchorAsync or return it from your ISubjectContextResolver.");
+        }
+
+        return PeriodCalculator.GetPeriod(feature.Period, subject.TimeZone, subject.BillingAnchor, at);
+    }
+
+    /// <summary>Whether the subject has periods for the feature (anchored policies need the subject's billing anchor).</summary>
+    public static bool HasPeriod(FeatureDefinition feature, SubjectContext subject) =>
+        !feature.Period.RequiresAnchor || subject.BillingAnchor is not null;
+
+    /// <summary>The features a usage page lists for the subject, by key: every feature it has a period for.</summary>
+    public FeatureDefinition[] FeaturesWithPeriods(SubjectContext subject) =>
+        Options.Features.Values.Where(f => HasPeriod(f, subject)).OrderBy(f => f.Key, StringComparer.Ordinal).ToArray();
 }

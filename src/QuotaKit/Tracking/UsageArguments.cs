@@ -8,7 +8,10 @@ internal static class UsageArguments
     public const int SubjectIdMaxLength = 256;
     public const int IdempotencyKeyMaxLength = 200;
 
-    /// <exception cref="InvalidSubjectException">Null, empty, whitespace, longer than 256 characters, or containing NUL.</exception>
+    /// <exception cref="InvalidSubjectException">
+    /// Null, empty, whitespace, longer than 256 characters, containing NUL, or not valid Unicode (an unpaired surrogate,
+    /// which PostgreSQL's UTF-8 text cannot store as given).
+    /// </exception>
     public static void ValidateSubject(string subjectId)
     {
         if (string.IsNullOrWhiteSpace(subjectId))
@@ -24,6 +27,11 @@ internal static class UsageArguments
         if (subjectId.Contains('\0', StringComparison.Ordinal))
         {
             throw new InvalidSubjectException("it contains a NUL character.");
+        }
+
+        if (HasUnpairedSurrogate(subjectId))
+        {
+            throw new InvalidSubjectException("it is not valid Unicode (it contains an unpaired UTF-16 surrogate).");
         }
     }
 
@@ -54,10 +62,11 @@ internal static class UsageArguments
         }
 
         if (options.IdempotencyKey is { } key &&
-            (string.IsNullOrWhiteSpace(key) || key.Length > IdempotencyKeyMaxLength || key.Contains('\0', StringComparison.Ordinal)))
+            (string.IsNullOrWhiteSpace(key) || key.Length > IdempotencyKeyMaxLength || key.Contains('\0', StringComparison.Ordinal)
+             || HasUnpairedSurrogate(key)))
         {
             throw new InvalidUsageOptionsException(
-                $"the idempotency key must be 1 to {IdempotencyKeyMaxLength} characters, not whitespace, without NUL.");
+                $"the idempotency key must be 1 to {IdempotencyKeyMaxLength} characters of valid Unicode, not whitespace, without NUL.");
         }
 
         if (options.MetadataJson is { } json)
@@ -75,6 +84,11 @@ internal static class UsageArguments
             {
                 throw new InvalidUsageOptionsException("metadata must be a JSON object.");
             }
+
+            if (!HasValidStrings(document.RootElement))
+            {
+                throw new InvalidUsageOptionsException("metadata contains a string that is not valid Unicode (an unpaired surrogate).");
+            }
         }
         catch (JsonException exception)
         {
@@ -86,5 +100,41 @@ internal static class UsageArguments
         {
             throw new InvalidUsageOptionsException("metadata cannot contain the NUL character.");
         }
+    }
+
+    /// <summary>Whether every property name and string value is valid Unicode (jsonb refuses unpaired surrogates).</summary>
+    private static bool HasValidStrings(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => !HasUnpairedSurrogate(element.GetString()!),
+                JsonValueKind.Array => element.EnumerateArray().All(HasValidStrings),
+                JsonValueKind.Object => element.EnumerateObject().All(p => !HasUnpairedSurrogate(p.Name) && HasValidStrings(p.Value)),
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // System.Text.Json refuses to decode an invalid escape sequence
+        }
+    }
+
+    private static bool HasUnpairedSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -38,12 +38,7 @@ public sealed class UsageDecision
     public FeatureLimit Limit { get; }
 
     /// <summary>Units left before the limit; <c>null</c> when unlimited; never negative.</summary>
-    public long? Remaining => Limit.Kind switch
-    {
-        LimitKind.Unlimited => null,
-        LimitKind.Disabled => 0,
-        _ => Math.Max(0, Limit.Value - Used),
-    };
+    public long? Remaining => Limit.RemainingAfter(Used);
 
     /// <summary>Whether usage is over a soft limit (alerts only).</summary>
     public bool SoftLimitExceeded => Limit is { Kind: LimitKind.Limited, IsSoft: true } && Used > Limit.Value;

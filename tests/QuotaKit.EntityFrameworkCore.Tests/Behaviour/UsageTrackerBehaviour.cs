@@ -57,6 +57,7 @@ public abstract partial class UsageTrackerBehaviour : IAsyncLifetime
         .AddFeature("melbourne_images", PeriodPolicy.Day.InZone("Australia/Melbourne"))
         .AddFeature("seats", PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Last)
         .AddFeature("storage_peak", PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Max)
+        .AddFeature("billed_minutes", PeriodPolicy.MonthlyBillingCycle)
         .AddPlan("free", p => p
             .Limit("images", 3)
             .Limit("api_calls", 10)
@@ -64,7 +65,8 @@ public abstract partial class UsageTrackerBehaviour : IAsyncLifetime
             .Unlimited("exports")
             .Limit("melbourne_images", 10)
             .Limit("seats", 5)
-            .Limit("storage_peak", 1000))
+            .Limit("storage_peak", 1000)
+            .Limit("billed_minutes", 100))
         .AddPlan("pro", p => p.Limit("images", 100).Unlimited("voice_seconds"))
         .UseDefaultPlan("free");
 

@@ -1,0 +1,18 @@
+-- QuotaKit least-privilege runtime role. Run as the migration role (the owner of schema quotakit) after migrating.
+-- The application connects as quotakit_runtime: it reads and writes QuotaKit's rows and calls record_usage, and can
+-- change nothing in the schema (no CREATE, ALTER, DROP, TRUNCATE). Rename the roles to suit; keep the grants.
+--
+--   CREATE ROLE quotakit_runtime LOGIN PASSWORD '...';   -- once, by an administrator
+--   psql -v ON_ERROR_STOP=1 -f runtime-role.sql          -- as the migration role, after every migration
+
+GRANT USAGE ON SCHEMA quotakit TO quotakit_runtime;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA quotakit TO quotakit_runtime;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA quotakit TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.record_usage(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
+    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean) TO quotakit_runtime;
+-- The migrations-history table is read by the runtime only if it calls GetPendingMigrationsAsync; writing it is the
+-- migration role's job.
+REVOKE INSERT, UPDATE, DELETE ON quotakit.__quotakit_migrations FROM quotakit_runtime;
+-- Tables and sequences added by later QuotaKit migrations get the same grants.
+ALTER DEFAULT PRIVILEGES IN SCHEMA quotakit GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO quotakit_runtime;
+ALTER DEFAULT PRIVILEGES IN SCHEMA quotakit GRANT USAGE, SELECT ON SEQUENCES TO quotakit_runtime;
