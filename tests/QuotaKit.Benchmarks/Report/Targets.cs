@@ -16,7 +16,7 @@ internal static class Targets
             yield return $"{Verdict(ratio >= MinimumRawRatio)} QuotaKit / raw throughput >= {MinimumRawRatio:F2}: {ratio:F2} ({scenario}, concurrency {concurrency})";
         }
 
-        foreach (var result in micro.Where(m => m.Benchmark.StartsWith("QuotaKit", StringComparison.Ordinal)))
+        foreach (var result in micro.Where(m => m.Benchmark.Trim('\'').StartsWith("QuotaKit", StringComparison.Ordinal)))
         {
             yield return $"{Verdict(result.AllocatedBytes <= MaximumBytesPerTryConsume)} allocated per TryConsume <= {MaximumBytesPerTryConsume} B: {result.AllocatedBytes} B";
         }
