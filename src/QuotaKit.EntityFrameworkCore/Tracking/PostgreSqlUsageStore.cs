@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,9 +11,6 @@ namespace QuotaKit.EntityFrameworkCore.Tracking;
 /// <summary>QuotaKit's SQL against PostgreSQL: every statement parameterised, one round trip each.</summary>
 internal sealed class PostgreSqlUsageStore
 {
-    private const string RecordUsageSql =
-        "SELECT * FROM quotakit.record_usage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
-
     private const string ReadUsedSql =
         "SELECT used FROM quotakit.usage_counters WHERE subject_id = $1 AND feature_key = $2 AND period_start = $3";
 
@@ -33,9 +32,16 @@ internal sealed class PostgreSqlUsageStore
 
     private readonly NpgsqlDataSource _dataSource;
 
+    // Multiplexing data sources do not support explicit preparation (they auto-prepare when configured to).
+    private readonly bool _prepare;
+
+    // Reused hot-path commands: at most one per concurrent call, so bounded by the connection pool's size.
+    private readonly ConcurrentQueue<RecordUsageStatement> _statements = new();
+
     public PostgreSqlUsageStore(QuotaKitDataSource dataSource)
     {
         _dataSource = dataSource.DataSource;
+        _prepare = !new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Multiplexing;
     }
 
     /// <summary>
@@ -43,9 +49,15 @@ internal sealed class PostgreSqlUsageStore
     /// whether the write may have committed; a counter overflow (22003) comes out as the <see cref="PostgresException"/>.
     /// Once the statement runs, its answer is read without the cancellation token: a write the server completed is reported.
     /// </summary>
-    public async Task<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The hot path allocates little: the command and its parameters are reused (<see cref="RecordUsageStatement"/>), the
+    /// statement is prepared once per physical connection, and the state machine is pooled.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
     {
         NpgsqlConnection connection;
+        var statement = _statements.TryDequeue(out var pooled) ? pooled : new RecordUsageStatement();
         try
         {
             connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -57,40 +69,41 @@ internal sealed class PostgreSqlUsageStore
 
         await using (connection.ConfigureAwait(false))
         {
+            statement.Bind(call);
+            statement.Command.Connection = connection;
             try
             {
-                return await RecordAsync(connection, call, cancellationToken).ConfigureAwait(false);
+                if (_prepare)
+                {
+                    // Persistent prepared statement: one round trip the first time on a physical connection, none afterwards.
+                    await statement.Command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (NpgsqlException exception)
+            {
+                throw StoreFailure.NothingWritten(exception, call.Describe());
+            }
+
+            RecordUsageResult result;
+            try
+            {
+                await using var reader = await statement.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                result = await ReadRecordResultAsync(reader).ConfigureAwait(false);
             }
             catch (NpgsqlException exception) when (exception is not PostgresException { SqlState: PostgresErrorCodes.NumericValueOutOfRange })
             {
                 throw StoreFailure.AfterSend(exception, call.Describe());
             }
+
+            // Only a statement that completed goes back to the pool; after an exception it is dropped.
+            statement.Clear();
+            _statements.Enqueue(statement);
+            return result;
         }
     }
 
-    private static async Task<RecordUsageResult> RecordAsync(NpgsqlConnection connection, RecordUsageCommand call, CancellationToken cancellationToken)
+    private static async ValueTask<RecordUsageResult> ReadRecordResultAsync(NpgsqlDataReader reader)
     {
-        await using var command = new NpgsqlCommand(RecordUsageSql, connection);
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter<string> { TypedValue = call.SubjectId, NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<string> { TypedValue = call.FeatureKey, NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(Timestamp(call.Period.Start));
-        p.Add(Timestamp(call.Period.End));
-        p.Add(new NpgsqlParameter<string> { TypedValue = call.Operation, NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter<long> { TypedValue = call.Amount });
-        p.Add(NullableBigint(call.Limit.AsNumber));
-        p.Add(new NpgsqlParameter<bool> { TypedValue = call.Rule.Enforce });
-        p.Add(new NpgsqlParameter<short> { TypedValue = (short)call.Rule.DeniedOutcome });
-        p.Add(new NpgsqlParameter<short> { TypedValue = (short)call.Limit.Kind });
-        p.Add(new NpgsqlParameter<bool> { TypedValue = call.Limit.IsSoft });
-        p.Add(new NpgsqlParameter<int[]> { TypedValue = call.Thresholds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
-        p.Add(Timestamp(call.Now));
-        p.Add(Timestamp(call.OccurredAt));
-        p.Add(NullableText(call.IdempotencyKey, NpgsqlDbType.Text));
-        p.Add(NullableText(call.MetadataJson, NpgsqlDbType.Jsonb));
-        p.Add(new NpgsqlParameter<bool> { TypedValue = call.RecordEvent });
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             throw new InvalidOperationException("quotakit.record_usage returned no row.");

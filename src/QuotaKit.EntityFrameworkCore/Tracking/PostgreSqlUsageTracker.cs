@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -134,7 +135,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         var at = options?.At ?? now;
         var limit = _runtime.GetLimit(subject, featureKey, at);
         var period = QuotaKitRuntime.GetPeriod(feature, subject, at);
-        var thresholds = limit.Kind == LimitKind.Limited ? feature.AlertThresholds.ToArray() : [];
+        var thresholds = limit.Kind == LimitKind.Limited ? _runtime.GetAlertThresholds(feature) : [];
         var call = new RecordUsageCommand(
             subjectId, featureKey, period, operation.Name(), amount, limit, UsageWriteRule.For(operation, limit), thresholds, now, at,
             options?.IdempotencyKey, options?.MetadataJson, _recordAllEvents || options?.MetadataJson is not null);
@@ -160,7 +161,9 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         return decision;
     }
 
-    private async Task<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
+    // Pooled state machine: the hot path allocates no box for this level when the round trip completes asynchronously.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<RecordUsageResult> RecordAsync(RecordUsageCommand call, CancellationToken cancellationToken)
     {
         try
         {
@@ -182,20 +185,29 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         }
     }
 
-    private Task<SubjectContext> ResolveAsync(string subjectId, CancellationToken cancellationToken) =>
-        ReadingAsync(() => _subjects.ResolveAsync(subjectId, cancellationToken).AsTask(), subjectId);
+    private ValueTask<SubjectContext> ResolveAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        // The usual case, a cached subject, completes at once: no closure, no task.
+        var resolved = _subjects.ResolveAsync(subjectId, cancellationToken);
+        return resolved.IsCompletedSuccessfully
+            ? resolved
+            : new ValueTask<SubjectContext>(ReadingAsync(resolved.AsTask(), () => _subjects.ResolveAsync(subjectId, cancellationToken).AsTask(), subjectId));
+    }
 
     /// <summary>
     /// Runs a read, once more after a transient failure (with the idle pooled connections dropped, as after a server
     /// restart); a remaining Npgsql failure becomes <see cref="QuotaStoreUnavailableException"/> (nothing written).
     /// </summary>
-    private async Task<T> ReadingAsync<T>(Func<Task<T>> read, string subjectId)
+    private Task<T> ReadingAsync<T>(Func<Task<T>> read, string subjectId) => ReadingAsync(read(), read, subjectId);
+
+    /// <summary>As <see cref="ReadingAsync{T}(Func{Task{T}}, string)"/>, with the first attempt already started.</summary>
+    private async Task<T> ReadingAsync<T>(Task<T> firstAttempt, Func<Task<T>> read, string subjectId)
     {
         try
         {
             try
             {
-                return await read().ConfigureAwait(false);
+                return await firstAttempt.ConfigureAwait(false);
             }
             catch (NpgsqlException exception) when (StoreFailure.IsTransient(exception))
             {

@@ -13,5 +13,7 @@ internal static class LocalTimeResolution
         Resolvers.CreateMappingResolver(Resolvers.ReturnEarlier, Resolvers.ReturnStartOfIntervalAfter);
 
     public static Instant ToInstant(DateTimeZone zone, LocalDateTime local) =>
-        zone.ResolveLocal(local, EarlierOrAfterGap).ToInstant();
+        zone.MinOffset == zone.MaxOffset
+            ? local.WithOffset(zone.MinOffset).ToInstant() // a fixed zone (UTC): one mapping, and no mapping object to allocate
+            : zone.ResolveLocal(local, EarlierOrAfterGap).ToInstant();
 }

@@ -25,8 +25,14 @@ public static class PeriodCalculator
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(context);
-        DateTimeZone zone = context.TimeZone ?? policy.TimeZone ?? DateTimeZone.Utc;
-        return policy.GetPeriod(zone, context.Anchor, instant);
+        return GetPeriod(policy, context.TimeZone, context.Anchor, instant);
+    }
+
+    /// <summary>Same as the public overload, without a <see cref="PeriodContext"/> to allocate on the hot path.</summary>
+    internal static UsagePeriod GetPeriod(PeriodPolicy policy, DateTimeZone? subjectZone, Instant? anchor, Instant instant)
+    {
+        DateTimeZone zone = subjectZone ?? policy.TimeZone ?? DateTimeZone.Utc;
+        return policy.GetPeriod(zone, anchor, instant);
     }
 
     /// <summary>The period that starts where <paramref name="current"/> ends.</summary>

@@ -14,7 +14,11 @@ internal sealed class QuotaKitRuntime
     {
         Options = options.Value;
         QuotaKitOptionsValidator.ThrowIfInvalid(Options);
+        _alertThresholds = Options.Features.ToDictionary(f => f.Key, f => f.Value.AlertThresholds.ToArray(), StringComparer.Ordinal);
     }
+
+    // Each feature's thresholds as an array, copied once: the hot path sends them with every write.
+    private readonly Dictionary<string, int[]> _alertThresholds;
 
     public QuotaKitOptions Options { get; }
 
@@ -61,6 +65,10 @@ internal sealed class QuotaKitRuntime
         return limit.WithExtra(extra);
     }
 
+    /// <summary>The feature's alert thresholds (percent of the limit) as configured; shared, never modify the array.</summary>
+    public int[] GetAlertThresholds(FeatureDefinition feature) =>
+        _alertThresholds.TryGetValue(feature.Key, out var thresholds) ? thresholds : feature.AlertThresholds.ToArray();
+
     /// <exception cref="QuotaConfigurationException">The feature's periods start from a billing anchor the subject lacks.</exception>
     /// <exception cref="PeriodOutOfRangeException"><paramref name="at"/> is before the subject's billing anchor.</exception>
     public static UsagePeriod GetPeriod(FeatureDefinition feature, SubjectContext subject, Instant at)
@@ -72,7 +80,7 @@ internal sealed class QuotaKitRuntime
                 "subject has none. Set it with IQuotaAdministration.SetBillingAnchorAsync or return it from your ISubjectContextResolver.");
         }
 
-        return PeriodCalculator.GetPeriod(feature.Period, new PeriodContext(subject.TimeZone, subject.BillingAnchor), at);
+        return PeriodCalculator.GetPeriod(feature.Period, subject.TimeZone, subject.BillingAnchor, at);
     }
 
     /// <summary>Whether the subject has periods for the feature (anchored policies need the subject's billing anchor).</summary>

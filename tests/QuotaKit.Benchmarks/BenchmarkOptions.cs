@@ -1,0 +1,56 @@
+namespace QuotaKit.Benchmarks;
+
+/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only]</c>.</summary>
+internal sealed record BenchmarkOptions
+{
+    public const string ConnectionStringVariable = "QUOTAKIT_BENCH_CONNECTION_STRING";
+
+    public bool Quick { get; init; }
+
+    public bool Durable { get; init; } = true;
+
+    public string? ConnectionString { get; init; }
+
+    public bool RunLoad { get; init; } = true;
+
+    public bool RunMicro { get; init; } = true;
+
+    /// <summary>
+    /// Each contender's measured time at one concurrency is cut into this many slices, run in turn with the other
+    /// contenders' (A B C A B C ...), so a slow spell of the disk or a checkpoint hits all of them alike.
+    /// </summary>
+    public int Slices => Quick ? 3 : 5;
+
+    /// <summary>Measured time per slice: 5 s per contender and concurrency in total (quick: 1.5 s).</summary>
+    public TimeSpan SliceDuration => Quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(1);
+
+    /// <summary>Warm-up before a contender's first slice at a concurrency (not measured).</summary>
+    public TimeSpan WarmUpDuration => Quick ? TimeSpan.FromSeconds(0.5) : TimeSpan.FromSeconds(2);
+
+    /// <summary>Warm-up before each later slice: the workers start again, the pool is already warm.</summary>
+    public TimeSpan SliceWarmUpDuration => TimeSpan.FromSeconds(0.2);
+
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var options = new BenchmarkOptions { ConnectionString = NullIfBlank(Environment.GetEnvironmentVariable(ConnectionStringVariable)) };
+        for (var i = 0; i < args.Length; i++)
+        {
+            options = args[i] switch
+            {
+                "--quick" => options with { Quick = true },
+                "--no-durable" => options with { Durable = false },
+                "--connection" when i + 1 < args.Length => options with { ConnectionString = args[++i] },
+                "--load-only" => options with { RunMicro = false },
+                "--micro-only" => options with { RunLoad = false },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    public const string Usage =
+        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only]";
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}
