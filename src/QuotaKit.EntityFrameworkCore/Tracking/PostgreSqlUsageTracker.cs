@@ -155,7 +155,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         foreach (var threshold in AlertThresholds.NewlyCrossed(thresholds, result.AlertedBefore, result.AlertedAfter))
         {
             var alert = new QuotaAlert(subjectId, featureKey, threshold, decision.Used, limit, period, now);
-            await _alerts.DispatchAsync(alert, cancellationToken).ConfigureAwait(false);
+            await _alerts.DispatchAsync(alert).ConfigureAwait(false);
         }
 
         return decision;

@@ -137,7 +137,7 @@ public sealed partial class InMemoryUsageTracker : IUsageTracker, IQuotaAdminist
 
         foreach (var alert in alerts)
         {
-            await _alerts.DispatchAsync(alert, cancellationToken).ConfigureAwait(false);
+            await _alerts.DispatchAsync(alert).ConfigureAwait(false);
         }
 
         return decision;

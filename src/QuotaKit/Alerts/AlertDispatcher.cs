@@ -15,16 +15,21 @@ internal sealed partial class AlertDispatcher
         _logger = logger ?? NullLogger<AlertDispatcher>.Instance;
     }
 
-    public async Task DispatchAsync(QuotaAlert alert, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers <paramref name="alert"/>. Called after the write committed, so the caller's cancellation token is not
+    /// passed on: a cancelled call whose write landed still delivers its alerts (the threshold is already recorded and
+    /// would never fire again).
+    /// </summary>
+    public async Task DispatchAsync(QuotaAlert alert)
     {
         LogAlert(alert.SubjectId, alert.FeatureKey, alert.ThresholdPercent, alert.Used, alert.Limit);
         foreach (var handler in _handlers)
         {
             try
             {
-                await handler.HandleAsync(alert, cancellationToken).ConfigureAwait(false);
+                await handler.HandleAsync(alert, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            catch (Exception exception)
             {
                 LogHandlerFailed(exception, handler.GetType().Name, alert.SubjectId, alert.FeatureKey, alert.ThresholdPercent);
             }
