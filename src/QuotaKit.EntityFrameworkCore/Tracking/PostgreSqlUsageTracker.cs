@@ -116,7 +116,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var rows = await ReadingAsync(() => _store.ReadHistoryAsync(subjectId, featureKey, from, to, cancellationToken), subjectId).ConfigureAwait(false);
         return rows
-            .Select(r => new FeatureUsage(feature.Key, feature.Unit, r.Used, RecordedLimit(r.LimitValue, _runtime.GetLimit(subject, featureKey, r.Period.Start)), r.Period))
+            .Select(r => new FeatureUsage(feature.Key, feature.Unit, r.Used, QuotaKitRuntime.RecordedLimit(r.LimitValue, _runtime.GetLimit(subject, featureKey, r.Period.Start)), r.Period))
             .ToList();
     }
 
@@ -233,13 +233,6 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
 
         return new UsageDecision(call.SubjectId, call.FeatureKey, result.Outcome, result.Used, stored.Limit, stored.Period, isReplay: true);
     }
-
-    private static FeatureLimit RecordedLimit(long? recorded, FeatureLimit current) => recorded switch
-    {
-        null => FeatureLimit.Unlimited,
-        _ when current.Kind == LimitKind.Disabled && recorded == 0 => FeatureLimit.Disabled,
-        _ => current.IsSoft ? FeatureLimit.Soft(recorded.Value) : FeatureLimit.Hard(recorded.Value),
-    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Operation} {Amount} of {FeatureKey} by {SubjectId}: {Outcome}, used {Used}")]
     private partial void LogDecision(string operation, string subjectId, string featureKey, long amount, UsageOutcome outcome, long used);

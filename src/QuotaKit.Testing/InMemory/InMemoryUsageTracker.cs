@@ -95,19 +95,20 @@ public sealed partial class InMemoryUsageTracker : IUsageTracker, IQuotaAdminist
         }
 
         var context = await _resolver.Value.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
-        List<(UsagePeriod Period, long Used)> stored;
+        List<(UsagePeriod Period, long Used, long? LimitValue)> stored;
         lock (_gate)
         {
             stored = _counters
                 .Where(c => c.Key.SubjectId == subjectId && c.Key.FeatureKey == feature.Key)
-                .Select(c => (c.Value.Period, c.Value.Used))
+                .Select(c => (c.Value.Period, c.Value.Used, c.Value.LimitValue))
                 .Where(c => c.Period.Start < to && c.Period.End > from)
                 .OrderBy(c => c.Period.Start)
                 .ToList();
         }
 
         return stored
-            .Select(c => new FeatureUsage(feature.Key, feature.Unit, c.Used, _runtime.GetLimit(context, feature.Key, c.Period.Start), c.Period))
+            .Select(c => new FeatureUsage(
+                feature.Key, feature.Unit, c.Used, QuotaKitRuntime.RecordedLimit(c.LimitValue, _runtime.GetLimit(context, feature.Key, c.Period.Start)), c.Period))
             .ToList();
     }
 

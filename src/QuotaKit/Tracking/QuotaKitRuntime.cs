@@ -83,6 +83,17 @@ internal sealed class QuotaKitRuntime
         return PeriodCalculator.GetPeriod(feature.Period, subject.TimeZone, subject.BillingAnchor, at);
     }
 
+    /// <summary>
+    /// The limit a history row shows: the number stored with the period's last write (<c>null</c>: unlimited), with the
+    /// kind (soft, hard, disabled) of <paramref name="current"/>, the limit in force at the period's start.
+    /// </summary>
+    public static FeatureLimit RecordedLimit(long? recorded, FeatureLimit current) => recorded switch
+    {
+        null => FeatureLimit.Unlimited,
+        _ when current.Kind == LimitKind.Disabled && recorded == 0 => FeatureLimit.Disabled,
+        _ => current.IsSoft ? FeatureLimit.Soft(recorded.Value) : FeatureLimit.Hard(recorded.Value),
+    };
+
     /// <summary>Whether the subject has periods for the feature (anchored policies need the subject's billing anchor).</summary>
     public static bool HasPeriod(FeatureDefinition feature, SubjectContext subject) =>
         !feature.Period.RequiresAnchor || subject.BillingAnchor is not null;
