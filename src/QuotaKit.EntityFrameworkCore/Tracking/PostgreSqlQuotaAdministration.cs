@@ -26,10 +26,7 @@ internal sealed class PostgreSqlQuotaAdministration : IQuotaAdministration
     public Task SetPlanAsync(string subjectId, string planKey, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
-        if (planKey is null || !_runtime.Options.Plans.ContainsKey(planKey))
-        {
-            throw new UnknownPlanException(planKey ?? "(null)");
-        }
+        _runtime.RequirePlan(planKey);
 
         return UpdateSubjectAsync(subjectId, SubjectUpserts.PlanKey, Text(planKey), cancellationToken);
     }
@@ -87,10 +84,7 @@ internal sealed class PostgreSqlQuotaAdministration : IQuotaAdministration
         UsageArguments.ValidateSubject(subjectId);
         _runtime.GetFeature(featureKey);
         UsageArguments.ValidatePositive(amount);
-        if (validUntil <= validFrom)
-        {
-            throw new ArgumentException($"A grant's validity [{validFrom}, {validUntil}) is empty: validUntil must be after validFrom.", nameof(validUntil));
-        }
+        UsageArguments.ValidateGrantWindow(validFrom, validUntil);
 
         const string sql =
             """

@@ -78,8 +78,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
         var period = QuotaKitRuntime.GetPeriod(feature, subject, instant);
         var used = await ReadingAsync(
             () => _store.ReadUsedAsync(subjectId, featureKey, period.Start, cancellationToken), subjectId).ConfigureAwait(false);
-        var rule = UsageWriteRule.For(UsageOperation.Consume, limit);
-        var outcome = used > long.MaxValue - amount || rule.Refuses(used + amount, limit) ? rule.DeniedOutcome : UsageOutcome.Allowed;
+        var (outcome, _) = UsageRules.Decide(UsageOperation.Check, used, amount, limit);
         return new UsageDecision(subjectId, featureKey, outcome, used, limit, period, isReplay: false);
     }
 
@@ -108,10 +107,7 @@ internal sealed partial class PostgreSqlUsageTracker : IUsageTracker
     {
         UsageArguments.ValidateSubject(subjectId);
         var feature = _runtime.GetFeature(featureKey);
-        if (to <= from)
-        {
-            throw new ArgumentException($"The history range [{from}, {to}) is empty: 'to' must be after 'from'.", nameof(to));
-        }
+        UsageArguments.ValidateHistoryRange(from, to);
 
         var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var rows = await ReadingAsync(() => _store.ReadHistoryAsync(subjectId, featureKey, from, to, cancellationToken), subjectId).ConfigureAwait(false);

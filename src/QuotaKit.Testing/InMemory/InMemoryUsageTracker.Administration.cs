@@ -19,10 +19,7 @@ public sealed partial class InMemoryUsageTracker
     public Task SetPlanAsync(string subjectId, string planKey, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
-        if (planKey is null || !_runtime.Options.Plans.ContainsKey(planKey))
-        {
-            throw new UnknownPlanException(planKey ?? "(null)");
-        }
+        _runtime.RequirePlan(planKey);
 
         return UpdateSubject(subjectId, s => s with { PlanKey = planKey });
     }
@@ -72,10 +69,7 @@ public sealed partial class InMemoryUsageTracker
         UsageArguments.ValidateSubject(subjectId);
         var feature = _runtime.GetFeature(featureKey);
         UsageArguments.ValidatePositive(amount);
-        if (validUntil <= validFrom)
-        {
-            throw new ArgumentException($"A grant must end after it starts; got [{validFrom}, {validUntil}).", nameof(validUntil));
-        }
+        UsageArguments.ValidateGrantWindow(validFrom, validUntil);
 
         var grant = new UsageGrant(feature.Key, amount, validFrom, validUntil, reason);
         return UpdateSubject(subjectId, s => s with { Grants = [.. s.Grants, grant] });

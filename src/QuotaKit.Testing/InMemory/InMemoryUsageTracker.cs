@@ -89,10 +89,7 @@ public sealed partial class InMemoryUsageTracker : IUsageTracker, IQuotaAdminist
     {
         UsageArguments.ValidateSubject(subjectId);
         var feature = _runtime.GetFeature(featureKey);
-        if (to <= from)
-        {
-            throw new ArgumentException($"The history range must end after it starts; got [{from}, {to}).", nameof(to));
-        }
+        UsageArguments.ValidateHistoryRange(from, to);
 
         var context = await _resolver.Value.ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         List<(UsagePeriod Period, long Used, long? LimitValue)> stored;

@@ -33,16 +33,15 @@ internal sealed class QuotaKitRuntime
         return feature;
     }
 
+    /// <exception cref="UnknownPlanException"><paramref name="planKey"/> is not declared.</exception>
+    public PlanDefinition RequirePlan(string planKey) =>
+        planKey is not null && Options.Plans.TryGetValue(planKey, out var plan) ? plan : throw new UnknownPlanException(planKey ?? "(null)");
+
     /// <exception cref="UnknownPlanException">The subject's plan is not declared.</exception>
     public PlanDefinition? GetPlan(SubjectContext subject)
     {
         var planKey = subject.PlanKey ?? Options.DefaultPlan;
-        if (planKey is null)
-        {
-            return null;
-        }
-
-        return Options.Plans.TryGetValue(planKey, out var plan) ? plan : throw new UnknownPlanException(planKey);
+        return planKey is null ? null : RequirePlan(planKey);
     }
 
     /// <summary>The limit in force: the subject's override, else its plan's (a plan without the feature disables it),

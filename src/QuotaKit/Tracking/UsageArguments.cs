@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NodaTime;
 
 namespace QuotaKit;
 
@@ -50,6 +51,24 @@ internal static class UsageArguments
         if (value < 0)
         {
             throw new InvalidAmountException(value, "a gauge value cannot be negative.");
+        }
+    }
+
+    /// <exception cref="ArgumentException"><paramref name="to"/> is not after <paramref name="from"/>.</exception>
+    public static void ValidateHistoryRange(Instant from, Instant to)
+    {
+        if (to <= from)
+        {
+            throw new ArgumentException($"The history range [{from}, {to}) is empty: 'to' must be after 'from'.", nameof(to));
+        }
+    }
+
+    /// <exception cref="ArgumentException"><paramref name="validUntil"/> is not after <paramref name="validFrom"/>.</exception>
+    public static void ValidateGrantWindow(Instant validFrom, Instant validUntil)
+    {
+        if (validUntil <= validFrom)
+        {
+            throw new ArgumentException($"A grant's validity [{validFrom}, {validUntil}) is empty: validUntil must be after validFrom.", nameof(validUntil));
         }
     }
 

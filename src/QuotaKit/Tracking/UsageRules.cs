@@ -1,6 +1,9 @@
-namespace QuotaKit.Testing.InMemory;
+namespace QuotaKit;
 
-/// <summary>What an operation does to a counter: the same rules the PostgreSQL store applies in SQL.</summary>
+/// <summary>
+/// What an operation does to a counter: the rules the PostgreSQL store applies in SQL (<c>quotakit.record_usage</c>),
+/// for the in-memory store's writes and every store's checks.
+/// </summary>
 internal static class UsageRules
 {
     /// <summary>The outcome of <paramref name="operation"/> on a counter at <paramref name="used"/>, and the value after it
