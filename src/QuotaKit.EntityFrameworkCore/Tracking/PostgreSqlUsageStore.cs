@@ -121,7 +121,7 @@ internal sealed class PostgreSqlUsageStore
             Operation: reader.GetString(6),
             Amount: reader.GetInt64(7),
             Period: new UsagePeriod(ReadInstant(reader, 8), ReadInstant(reader, 9)),
-            Limit: StoredLimit((LimitKind)reader.GetInt16(10), reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetBoolean(12)));
+            Limit: FeatureLimit.FromParts((LimitKind)reader.GetInt16(10), reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetBoolean(12)));
         return new RecordUsageResult(outcome, used, 0, 0, stored);
     }
 
@@ -131,8 +131,8 @@ internal sealed class PostgreSqlUsageStore
     public async Task<long> ReadUsedAsync(string subjectId, string featureKey, Instant periodStart, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(ReadUsedSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = featureKey, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Text(subjectId));
+        command.Parameters.Add(Text(featureKey));
         command.Parameters.Add(Timestamp(periodStart));
         var used = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return used is long value ? value : 0;
@@ -143,7 +143,7 @@ internal sealed class PostgreSqlUsageStore
         string subjectId, string[] featureKeys, DateTime[] periodStarts, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(ReadCurrentSql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Text(subjectId));
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = featureKeys, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = periodStarts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
         var used = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -160,8 +160,8 @@ internal sealed class PostgreSqlUsageStore
         string subjectId, string featureKey, Instant from, Instant to, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(ReadHistorySql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = featureKey, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(Text(subjectId));
+        command.Parameters.Add(Text(featureKey));
         command.Parameters.Add(Timestamp(from));
         command.Parameters.Add(Timestamp(to));
         var rows = new List<(UsagePeriod, long, long?)>();
@@ -180,16 +180,5 @@ internal sealed class PostgreSqlUsageStore
     internal static Instant ReadInstant(NpgsqlDataReader reader, int ordinal) =>
         Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 
-    private static NpgsqlParameter NullableBigint(long? value) =>
-        new() { Value = value.HasValue ? value.Value : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint };
-
-    private static NpgsqlParameter NullableText(string? value, NpgsqlDbType type) =>
-        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = type };
-
-    private static FeatureLimit StoredLimit(LimitKind kind, long? value, bool soft) => kind switch
-    {
-        LimitKind.Unlimited => FeatureLimit.Unlimited,
-        LimitKind.Disabled => FeatureLimit.Disabled,
-        _ => soft ? FeatureLimit.Soft(value ?? 0) : FeatureLimit.Hard(value ?? 0),
-    };
+    internal static NpgsqlParameter<string> Text(string value) => new() { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Text };
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 using QuotaKit.EntityFrameworkCore.Storage;
 using QuotaKit.Periods;
 
@@ -68,7 +67,7 @@ internal sealed class StoredSubjectContextResolver : ISubjectContextResolver
         foreach (var sql in ReadSql)
         {
             var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = subjectId, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(PostgreSqlUsageStore.Text(subjectId));
             batch.BatchCommands.Add(command);
         }
 
@@ -104,8 +103,7 @@ internal sealed class StoredSubjectContextResolver : ISubjectContextResolver
         return overrides.Count == 0 && grants.Count == 0 ? context : context with { Overrides = overrides, Grants = grants };
     }
 
+    // An override row stores no kind: disabled wins, then a missing number means unlimited.
     private static FeatureLimit StoredOverride(long? value, bool disabled, bool soft) =>
-        disabled ? FeatureLimit.Disabled
-        : value is null ? FeatureLimit.Unlimited
-        : soft ? FeatureLimit.Soft(value.Value) : FeatureLimit.Hard(value.Value);
+        FeatureLimit.FromParts(disabled ? LimitKind.Disabled : value is null ? LimitKind.Unlimited : LimitKind.Limited, value, soft);
 }

@@ -46,6 +46,14 @@ public readonly record struct FeatureLimit
         _ => null,
     };
 
+    /// <summary>A limit from its stored parts: the kind, the number (read only for a limited kind) and the soft flag.</summary>
+    internal static FeatureLimit FromParts(LimitKind kind, long? value, bool isSoft) => kind switch
+    {
+        LimitKind.Unlimited => Unlimited,
+        LimitKind.Disabled => Disabled,
+        _ => isSoft ? Soft(value ?? 0) : Hard(value ?? 0),
+    };
+
     /// <summary>
     /// Parses <c>"100"</c>, <c>"100 soft"</c>, <c>"100 hard"</c>, <c>"unlimited"</c> or <c>"disabled"</c> (case-insensitive).
     /// </summary>

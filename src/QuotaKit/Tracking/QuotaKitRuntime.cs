@@ -65,8 +65,7 @@ internal sealed class QuotaKitRuntime
     }
 
     /// <summary>The feature's alert thresholds (percent of the limit) as configured; shared, never modify the array.</summary>
-    public int[] GetAlertThresholds(FeatureDefinition feature) =>
-        _alertThresholds.TryGetValue(feature.Key, out var thresholds) ? thresholds : feature.AlertThresholds.ToArray();
+    public int[] GetAlertThresholds(FeatureDefinition feature) => _alertThresholds[feature.Key];
 
     /// <exception cref="QuotaConfigurationException">The feature's periods start from a billing anchor the subject lacks.</exception>
     /// <exception cref="PeriodOutOfRangeException"><paramref name="at"/> is before the subject's billing anchor.</exception>
@@ -90,7 +89,7 @@ internal sealed class QuotaKitRuntime
     {
         null => FeatureLimit.Unlimited,
         _ when current.Kind == LimitKind.Disabled && recorded == 0 => FeatureLimit.Disabled,
-        _ => current.IsSoft ? FeatureLimit.Soft(recorded.Value) : FeatureLimit.Hard(recorded.Value),
+        _ => FeatureLimit.FromParts(LimitKind.Limited, recorded, current.IsSoft),
     };
 
     /// <summary>Whether the subject has periods for the feature (anchored policies need the subject's billing anchor).</summary>
