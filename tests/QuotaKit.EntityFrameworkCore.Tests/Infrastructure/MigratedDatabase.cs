@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using QuotaKit.EntityFrameworkCore;
 
 namespace QuotaKit.EntityFrameworkCore.Tests.Infrastructure;
 
@@ -9,16 +7,10 @@ public class MigratedDatabase : FreshDatabase
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await using var context = CreateContext();
-        await context.Database.MigrateAsync();
+        await QuotaKitContexts.MigrateAsync(ConnectionString);
     }
 
-    public QuotaKitDbContext CreateContext(string? connectionString = null)
-    {
-        var options = new DbContextOptionsBuilder<QuotaKitDbContext>();
-        options.UseQuotaKitPostgreSql(connectionString ?? ConnectionString);
-        return new QuotaKitDbContext(options.Options);
-    }
+    public QuotaKitDbContext CreateContext(string? connectionString = null) => QuotaKitContexts.Create(connectionString ?? ConnectionString);
 
     /// <summary>Row counts of every QuotaKit table, to prove that a refused call wrote nothing.</summary>
     public async Task<long> CountAllRowsAsync()

@@ -75,12 +75,7 @@ public class IdempotentScriptTests : IClassFixture<FreshDatabase>
         return context.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
     }
 
-    private static QuotaKitDbContext CreateContext(string connectionString)
-    {
-        var options = new DbContextOptionsBuilder<QuotaKitDbContext>();
-        options.UseQuotaKitPostgreSql(connectionString);
-        return new QuotaKitDbContext(options.Options);
-    }
+    private static QuotaKitDbContext CreateContext(string connectionString) => QuotaKitContexts.Create(connectionString);
 
     private static string Normalize(string script) => script.TrimStart('\uFEFF').ReplaceLineEndings("\n").Trim();
 

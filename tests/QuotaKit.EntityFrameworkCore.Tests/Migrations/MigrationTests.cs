@@ -35,9 +35,7 @@ public class MigrationTests : IClassFixture<FreshDatabase>
     [Fact]
     public async Task The_model_has_no_changes_missing_from_the_shipped_migrations()
     {
-        var options = new DbContextOptionsBuilder<QuotaKitDbContext>();
-        options.UseQuotaKitPostgreSql(_database.ConnectionString);
-        await using var context = new QuotaKitDbContext(options.Options);
+        await using var context = QuotaKitContexts.Create(_database.ConnectionString);
 
         context.Database.HasPendingModelChanges().Should().BeFalse();
         context.Database.GetMigrations().Should().NotBeEmpty();
@@ -64,9 +62,7 @@ public class MigrationTests : IClassFixture<FreshDatabase>
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
             await using var command = dataSource.CreateCommand("SELECT count(*) FROM quotakit.__quotakit_migrations");
             var applied = (long)(await command.ExecuteScalarAsync())!;
-            var options = new DbContextOptionsBuilder<QuotaKitDbContext>();
-            options.UseQuotaKitPostgreSql(connectionString);
-            await using var context = new QuotaKitDbContext(options.Options);
+            await using var context = QuotaKitContexts.Create(connectionString);
             applied.Should().Be(context.Database.GetMigrations().Count());
             foreach (var host in hosts)
             {

@@ -67,10 +67,5 @@ public class ConcurrentStartupMigrationTests
         return builder.Build();
     }
 
-    private static QuotaKitDbContext MigratedContext(string connectionString)
-    {
-        var options = new DbContextOptionsBuilder<QuotaKitDbContext>();
-        options.UseQuotaKitPostgreSql(connectionString);
-        return new QuotaKitDbContext(options.Options);
-    }
+    private static QuotaKitDbContext MigratedContext(string connectionString) => QuotaKitContexts.Create(connectionString);
 }

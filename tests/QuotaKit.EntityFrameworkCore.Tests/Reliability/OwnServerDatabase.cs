@@ -1,5 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using QuotaKit.EntityFrameworkCore.Tests.Infrastructure;
 using QuotaKit.Testing.PostgreSql;
 
 namespace QuotaKit.EntityFrameworkCore.Tests.Reliability;
@@ -28,10 +28,7 @@ public sealed class OwnServerDatabase : IAsyncLifetime
         }
 
         ConnectionString = _server.GetConnectionString("quotakit_reliability");
-        var options = new DbContextOptionsBuilder<QuotaKitDbContext>();
-        options.UseQuotaKitPostgreSql(ConnectionString);
-        await using var context = new QuotaKitDbContext(options.Options);
-        await context.Database.MigrateAsync();
+        await QuotaKitContexts.MigrateAsync(ConnectionString);
     }
 
     public async Task DisposeAsync()
