@@ -1,3 +1,4 @@
+using QuotaKit.EntityFrameworkCore.Tests.Infrastructure;
 using QuotaKit.Testing;
 
 namespace QuotaKit.EntityFrameworkCore.Tests.Behaviour;

@@ -1,4 +1,5 @@
 using NodaTime;
+using QuotaKit.EntityFrameworkCore.Tests.Infrastructure;
 using QuotaKit.Periods;
 using QuotaKit.Testing;
 

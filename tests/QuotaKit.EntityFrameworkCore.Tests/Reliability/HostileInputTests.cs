@@ -142,7 +142,7 @@ public class HostileInputTests : IClassFixture<MigratedDatabase>
         }
     }
 
-    private TrackerHost CreateHost(string feature = "images") =>
+    private TrackerUnderTest CreateHost(string feature = "images") =>
         TrackerHost.Create(_database.ConnectionString, new FakeClock(NodaTime.Instant.FromUtc(2025, 6, 1, 12, 0)), q => q
             .AddFeature(feature, PeriodPolicy.Day)
             .AddPlan("free", p => p.Limit(feature, 100))

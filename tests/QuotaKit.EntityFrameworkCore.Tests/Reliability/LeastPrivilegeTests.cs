@@ -86,7 +86,7 @@ public class LeastPrivilegeTests
     private static string As(string connectionString, string role) =>
         new NpgsqlConnectionStringBuilder(connectionString) { Username = role, Password = null }.ConnectionString;
 
-    private static TrackerHost CreateHost(string connectionString) =>
+    private static TrackerUnderTest CreateHost(string connectionString) =>
         TrackerHost.Create(connectionString, new FakeClock(Now), q => q
             .AddFeature("images", PeriodPolicy.Day)
             .AddPlan("free", p => p.Limit("images", 10))

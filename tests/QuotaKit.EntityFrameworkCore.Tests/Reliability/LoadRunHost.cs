@@ -11,7 +11,7 @@ namespace QuotaKit.EntityFrameworkCore.Tests.Reliability;
 /// </summary>
 public static class LoadRunHost
 {
-    public static async Task<TrackerHost> CreateAsync(string connectionString, LoadRunSettings settings, string applicationName = "quotakit-load")
+    public static async Task<TrackerUnderTest> CreateAsync(string connectionString, LoadRunSettings settings, string applicationName = "quotakit-load")
     {
         var tagged = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName }.ConnectionString;
         var host = TrackerHost.Create(tagged, new FakeClock(NodaTime.Instant.FromUtc(2025, 6, 1, 12, 0)), q => q

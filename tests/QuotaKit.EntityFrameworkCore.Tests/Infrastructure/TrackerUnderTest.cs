@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace QuotaKit.EntityFrameworkCore.Tests.Behaviour;
+namespace QuotaKit.EntityFrameworkCore.Tests.Infrastructure;
 
 /// <summary>A tracker built from a service provider, its admin API, and the alerts its handlers received.</summary>
 public sealed class TrackerUnderTest : IAsyncDisposable
@@ -13,13 +13,12 @@ public sealed class TrackerUnderTest : IAsyncDisposable
     {
         _provider = provider;
         _alerts = alerts;
-        Tracker = provider.GetRequiredService<IUsageTracker>();
-        Admin = provider.GetRequiredService<IQuotaAdministration>();
     }
 
-    public IUsageTracker Tracker { get; }
+    // Resolved on first use, so a test can see a configuration error where it asks for the tracker.
+    public IUsageTracker Tracker => _provider.GetRequiredService<IUsageTracker>();
 
-    public IQuotaAdministration Admin { get; }
+    public IQuotaAdministration Admin => _provider.GetRequiredService<IQuotaAdministration>();
 
     /// <summary>Alerts received so far, in delivery order.</summary>
     public IReadOnlyList<QuotaAlert> Alerts => _alerts.Received.ToList();
