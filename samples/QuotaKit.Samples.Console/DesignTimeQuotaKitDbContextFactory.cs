@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using QuotaKit.EntityFrameworkCore;
+using QuotaKit.PostgreSql;
 
 namespace QuotaKit.Samples.Console;
 

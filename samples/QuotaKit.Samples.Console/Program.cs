@@ -5,7 +5,7 @@
 //
 // QUOTAKIT_CONNECTION_STRING works like the argument. Exit code 0 means every check in the sample held.
 using Microsoft.Extensions.DependencyInjection;
-using QuotaKit.EntityFrameworkCore;
+using QuotaKit.PostgreSql;
 using QuotaKit.Samples.Console;
 using QuotaKit.Samples.Console.Scenarios;
 using QuotaKit.Testing;

@@ -1,4 +1,4 @@
-using QuotaKit.Testing.PostgreSql;
+using QuotaKit.Testing;
 
 namespace QuotaKit.Samples.Console;
 

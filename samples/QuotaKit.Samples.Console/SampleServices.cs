@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NodaTime;
-using QuotaKit.EntityFrameworkCore;
-using QuotaKit.Periods;
+using QuotaKit.PostgreSql;
 
 namespace QuotaKit.Samples.Console;
 

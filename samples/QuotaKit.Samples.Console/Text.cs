@@ -1,7 +1,6 @@
 using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
-using QuotaKit.Periods;
 
 namespace QuotaKit.Samples.Console;
 

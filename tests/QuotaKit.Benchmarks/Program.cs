@@ -6,7 +6,7 @@ using QuotaKit.Benchmarks.Infrastructure;
 using QuotaKit.Benchmarks.Load;
 using QuotaKit.Benchmarks.Micro;
 using QuotaKit.Benchmarks.Report;
-using QuotaKit.EntityFrameworkCore;
+using QuotaKit.PostgreSql;
 
 // QuotaKit benchmarks: see docs/benchmarks.md. Not a test project: `dotnet test` never runs this.
 BenchmarkOptions options;

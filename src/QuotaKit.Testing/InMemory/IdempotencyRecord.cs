@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Testing.InMemory;
+namespace QuotaKit.Testing;
 
 /// <summary>The first call made with an idempotency key, and the decision it got.</summary>
 internal sealed record IdempotencyRecord(string FeatureKey, UsageOperation Operation, long Amount, UsageDecision Decision, Instant RecordedAt)

@@ -1,7 +1,6 @@
 using NodaTime;
-using QuotaKit.Periods;
 
-namespace QuotaKit.Testing.InMemory;
+namespace QuotaKit.Testing;
 
 /// <summary>Identifies one counter: a subject's usage of a feature in the period starting at <see cref="PeriodStart"/>.</summary>
 internal readonly record struct CounterKey(string SubjectId, string FeatureKey, Instant PeriodStart);

@@ -1,9 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
-using QuotaKit.Testing.InMemory;
 
-namespace QuotaKit;
+namespace QuotaKit.Testing;
 
 /// <summary>Registers the in-memory store.</summary>
 public static class InMemoryQuotaKitBuilderExtensions

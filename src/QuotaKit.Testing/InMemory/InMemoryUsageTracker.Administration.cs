@@ -1,7 +1,6 @@
 using NodaTime;
-using QuotaKit.Periods;
 
-namespace QuotaKit.Testing.InMemory;
+namespace QuotaKit.Testing;
 
 /// <summary>The subject store: what <see cref="IQuotaAdministration"/> sets, and what <see cref="ISubjectContextResolver"/> reads.</summary>
 public sealed partial class InMemoryUsageTracker

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using NodaTime;
-using QuotaKit.Periods;
 
-namespace QuotaKit.Testing.InMemory;
+namespace QuotaKit.Testing;
 
 /// <summary>
 /// A usage tracker and subject store held in memory, with exactly the semantics of the PostgreSQL store: for tests of

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace QuotaKit.Testing.PostgreSql;
+namespace QuotaKit.Testing;
 
 /// <summary>Runs a short-lived command, captures its output and fails with that output when it exits non-zero.</summary>
 internal static class CommandRunner

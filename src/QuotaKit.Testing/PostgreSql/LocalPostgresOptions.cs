@@ -1,4 +1,4 @@
-namespace QuotaKit.Testing.PostgreSql;
+namespace QuotaKit.Testing;
 
 /// <summary>Settings of a throwaway local PostgreSQL cluster started by <see cref="LocalPostgresServer"/>.</summary>
 public sealed class LocalPostgresOptions

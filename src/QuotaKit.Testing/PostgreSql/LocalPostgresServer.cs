@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace QuotaKit.Testing.PostgreSql;
+namespace QuotaKit.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster: created with <c>initdb</c> in a temporary folder, listening on a free loopback port,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace QuotaKit.Testing.PostgreSql;
+namespace QuotaKit.Testing;
 
 /// <summary>
 /// Makes sure throwaway clusters never outlive the process that started them, even when that process is killed:

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace QuotaKit.Testing.PostgreSql;
+namespace QuotaKit.Testing;
 
 /// <summary>Finds the PostgreSQL server binaries (<c>initdb</c>, <c>pg_ctl</c>, <c>postgres</c>) on this machine.</summary>
 public static class PostgresBinaries

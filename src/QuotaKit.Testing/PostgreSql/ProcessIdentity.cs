@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace QuotaKit.Testing.PostgreSql;
+namespace QuotaKit.Testing;
 
 /// <summary>Whether this process runs as root (PostgreSQL refuses to run as root, so the launcher switches user).</summary>
 internal static class ProcessIdentity

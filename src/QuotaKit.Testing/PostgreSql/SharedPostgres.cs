@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace QuotaKit.Testing.PostgreSql;
+namespace QuotaKit.Testing;
 
 /// <summary>
 /// One PostgreSQL server per test process, shared by every test: a throwaway <see cref="LocalPostgresServer"/>, or the

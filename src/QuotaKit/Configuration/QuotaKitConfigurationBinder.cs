@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using NodaTime;
-using QuotaKit.Periods;
 
 namespace QuotaKit;
 

@@ -12,7 +12,7 @@ public static class QuotaKitServiceCollectionExtensions
     /// Adds QuotaKit's core services and lets <paramref name="configure"/> declare features and plans. Safe to call more
     /// than once: services are registered once, declarations add up. The configuration is validated at start-up
     /// (<c>ValidateOnStart</c>) and again on first use; every problem is listed in one <see cref="QuotaConfigurationException"/>.
-    /// Add a store with <c>.UsePostgreSql(...)</c> (package QuotaKit.EntityFrameworkCore).
+    /// Add a store with <c>.UsePostgreSql(...)</c> (package QuotaKit.PostgreSql).
     /// </summary>
     public static QuotaKitBuilder AddQuotaKit(this IServiceCollection services, Action<QuotaKitBuilder>? configure = null)
     {

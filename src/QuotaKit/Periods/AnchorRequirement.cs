@@ -1,7 +1,7 @@
 using NodaTime;
 using NodaTime.Text;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>The checks shared by policies that start from the subject's anchor (billing cycles, lifetime).</summary>
 internal static class AnchorRequirement

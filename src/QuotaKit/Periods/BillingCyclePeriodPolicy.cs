@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>
 /// Cycles of a whole number of months from the subject's anchor. Cycle 0 starts exactly at the anchor; cycle k &gt; 0

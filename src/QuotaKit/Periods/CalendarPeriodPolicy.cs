@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>Calendar-aligned periods (minute to year) whose boundaries are local times in a zone.</summary>
 internal sealed class CalendarPeriodPolicy : PeriodPolicy

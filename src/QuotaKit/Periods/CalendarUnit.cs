@@ -1,4 +1,4 @@
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>The length of a calendar period; weeks also need a first day.</summary>
 internal enum CalendarUnit

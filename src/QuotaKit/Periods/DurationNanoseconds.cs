@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>Exact nanosecond counts of durations; 128 bits because instants span more nanoseconds than a long holds.</summary>
 internal static class DurationNanoseconds

@@ -2,7 +2,7 @@ using System.Globalization;
 
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>
 /// Fixed-period lengths as text: compact for configuration (<c>6h</c>, <c>7d</c>, <c>30m</c>) and in words for

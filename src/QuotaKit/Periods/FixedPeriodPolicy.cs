@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>Back-to-back periods of one exact length from an epoch, in both directions; no time zone involved.</summary>
 internal sealed class FixedPeriodPolicy : PeriodPolicy

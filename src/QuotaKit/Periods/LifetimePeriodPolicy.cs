@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>A single period from the subject's anchor to <see cref="PeriodPolicy.LifetimeEnd"/>: it never resets.</summary>
 internal sealed class LifetimePeriodPolicy : PeriodPolicy

@@ -1,7 +1,7 @@
 using NodaTime;
 using NodaTime.TimeZones;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>
 /// Maps a local period boundary to an instant: a local time skipped by a forward transition (a DST gap) maps to the

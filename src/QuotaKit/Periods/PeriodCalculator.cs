@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>
 /// Computes the half-open period <c>[start, end)</c> of a <see cref="PeriodPolicy"/> that contains an instant.

@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>
 /// What a period calculation needs to know about the subject (user, organisation, tenant) usage belongs to.

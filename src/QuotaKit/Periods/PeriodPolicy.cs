@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>
 /// How a feature's usage is cut into periods: calendar periods in a time zone, billing cycles from an anchor, a

@@ -3,7 +3,7 @@ using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>Reads period policies from configuration text; see <see cref="PeriodPolicy.Parse"/> for the grammar.</summary>
 internal static class PeriodPolicyText

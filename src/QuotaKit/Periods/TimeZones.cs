@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>Looks up time zones by IANA id (for example <c>Australia/Melbourne</c>) in NodaTime's tzdb.</summary>
 public static class TimeZones

@@ -1,7 +1,7 @@
 using NodaTime;
 using NodaTime.Text;
 
-namespace QuotaKit.Periods;
+namespace QuotaKit;
 
 /// <summary>
 /// A half-open interval of time <c>[Start, End)</c> between two UTC instants: <see cref="Start"/> belongs to the

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using NodaTime;
-using QuotaKit.Periods;
 
 namespace QuotaKit;
 

@@ -1,5 +1,5 @@
+using QuotaKit.Testing;
 using Npgsql;
-using QuotaKit.Testing.PostgreSql;
 
 namespace QuotaKit.Benchmarks.Infrastructure;
 

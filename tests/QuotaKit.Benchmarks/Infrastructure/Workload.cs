@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
-using QuotaKit.EntityFrameworkCore;
-using QuotaKit.Periods;
+using QuotaKit.PostgreSql;
 using QuotaKit.Testing;
 
 namespace QuotaKit.Benchmarks.Infrastructure;

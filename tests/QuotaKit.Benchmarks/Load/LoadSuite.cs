@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using QuotaKit.Benchmarks.Infrastructure;
-using QuotaKit.EntityFrameworkCore;
+using QuotaKit.PostgreSql;
 
 namespace QuotaKit.Benchmarks.Load;
 

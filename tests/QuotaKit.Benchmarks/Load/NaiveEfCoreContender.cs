@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using QuotaKit.Benchmarks.Infrastructure;
-using QuotaKit.EntityFrameworkCore;
-using QuotaKit.EntityFrameworkCore.Entities;
+using QuotaKit.PostgreSql;
 
 namespace QuotaKit.Benchmarks.Load;
 

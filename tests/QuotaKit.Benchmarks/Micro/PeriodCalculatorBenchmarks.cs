@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using NodaTime;
-using QuotaKit.Periods;
 
 namespace QuotaKit.Benchmarks.Micro;
 

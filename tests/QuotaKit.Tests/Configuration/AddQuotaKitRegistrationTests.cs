@@ -2,9 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using QuotaKit.Periods;
 using QuotaKit.Testing;
-using QuotaKit.Testing.InMemory;
 
 namespace QuotaKit.Tests.Configuration;
 

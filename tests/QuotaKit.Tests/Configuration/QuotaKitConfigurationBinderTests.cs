@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using QuotaKit.Periods;
 
 namespace QuotaKit.Tests.Configuration;
 

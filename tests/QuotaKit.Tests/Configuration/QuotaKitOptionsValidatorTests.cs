@@ -1,5 +1,4 @@
 using NodaTime;
-using QuotaKit.Periods;
 
 namespace QuotaKit.Tests.Configuration;
 

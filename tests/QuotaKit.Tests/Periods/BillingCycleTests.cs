@@ -1,6 +1,5 @@
 using NodaTime;
 
-using QuotaKit.Periods;
 
 namespace QuotaKit.Tests.Periods;
 

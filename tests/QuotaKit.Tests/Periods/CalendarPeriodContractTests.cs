@@ -2,7 +2,6 @@ using System.Diagnostics;
 
 using NodaTime;
 
-using QuotaKit.Periods;
 
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using NodaTime;
 using NodaTime.Text;
 
-using QuotaKit.Periods;
 
 namespace QuotaKit.Tests.Periods;
 

@@ -1,4 +1,3 @@
-using QuotaKit.Periods;
 
 namespace QuotaKit.Tests.Periods;
 

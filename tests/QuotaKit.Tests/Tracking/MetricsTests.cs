@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
-using QuotaKit.Periods;
 using QuotaKit.Testing;
 
 namespace QuotaKit.Tests.Tracking;

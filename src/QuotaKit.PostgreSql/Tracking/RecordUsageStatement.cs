@@ -1,0 +1,79 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace QuotaKit.PostgreSql;
+
+/// <summary>
+/// A reusable <c>quotakit.record_usage</c> command with its 17 typed parameters, so a call allocates no command and no
+/// parameter objects: <see cref="Bind"/> sets the values, the caller attaches a connection, executes and returns it to
+/// its pool. One instance is used by one call at a time.
+/// </summary>
+internal sealed class RecordUsageStatement
+{
+    public const string Sql =
+        "SELECT * FROM quotakit.record_usage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+
+    private readonly NpgsqlParameter<string> _subjectId = new() { NpgsqlDbType = NpgsqlDbType.Text };
+    private readonly NpgsqlParameter<string> _featureKey = new() { NpgsqlDbType = NpgsqlDbType.Text };
+    private readonly NpgsqlParameter<DateTime> _periodStart = new() { NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    private readonly NpgsqlParameter<DateTime> _periodEnd = new() { NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    private readonly NpgsqlParameter<string> _operation = new() { NpgsqlDbType = NpgsqlDbType.Text };
+    private readonly NpgsqlParameter<long> _amount = new() { NpgsqlDbType = NpgsqlDbType.Bigint };
+    private readonly NpgsqlParameter _limit = new() { NpgsqlDbType = NpgsqlDbType.Bigint };
+    private readonly NpgsqlParameter<bool> _enforce = new() { NpgsqlDbType = NpgsqlDbType.Boolean };
+    private readonly NpgsqlParameter<short> _deniedOutcome = new() { NpgsqlDbType = NpgsqlDbType.Smallint };
+    private readonly NpgsqlParameter<short> _limitKind = new() { NpgsqlDbType = NpgsqlDbType.Smallint };
+    private readonly NpgsqlParameter<bool> _limitSoft = new() { NpgsqlDbType = NpgsqlDbType.Boolean };
+    private readonly NpgsqlParameter<int[]> _thresholds = new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer };
+    private readonly NpgsqlParameter<DateTime> _now = new() { NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    private readonly NpgsqlParameter<DateTime> _occurredAt = new() { NpgsqlDbType = NpgsqlDbType.TimestampTz };
+    private readonly NpgsqlParameter _idempotencyKey = new() { NpgsqlDbType = NpgsqlDbType.Text };
+    private readonly NpgsqlParameter _metadata = new() { NpgsqlDbType = NpgsqlDbType.Jsonb };
+    private readonly NpgsqlParameter<bool> _recordEvent = new() { NpgsqlDbType = NpgsqlDbType.Boolean };
+
+    public RecordUsageStatement()
+    {
+        Command = new NpgsqlCommand(Sql);
+        NpgsqlParameter[] parameters =
+        [
+            _subjectId, _featureKey, _periodStart, _periodEnd, _operation, _amount, _limit, _enforce, _deniedOutcome,
+            _limitKind, _limitSoft, _thresholds, _now, _occurredAt, _idempotencyKey, _metadata, _recordEvent,
+        ];
+        Command.Parameters.AddRange(parameters);
+    }
+
+    public NpgsqlCommand Command { get; }
+
+    /// <summary>Sets every parameter from <paramref name="call"/> (the same values and types as a fresh command would send).</summary>
+    public void Bind(in RecordUsageCommand call)
+    {
+        _subjectId.TypedValue = call.SubjectId;
+        _featureKey.TypedValue = call.FeatureKey;
+        _periodStart.TypedValue = call.Period.Start.ToDateTimeUtc();
+        _periodEnd.TypedValue = call.Period.End.ToDateTimeUtc();
+        _operation.TypedValue = call.Operation;
+        _amount.TypedValue = call.Amount;
+        _limit.Value = call.Limit.AsNumber is { } limit ? (object)limit : DBNull.Value;
+        _enforce.TypedValue = call.Rule.Enforce;
+        _deniedOutcome.TypedValue = (short)call.Rule.DeniedOutcome;
+        _limitKind.TypedValue = (short)call.Limit.Kind;
+        _limitSoft.TypedValue = call.Limit.IsSoft;
+        _thresholds.TypedValue = call.Thresholds;
+        _now.TypedValue = call.Now.ToDateTimeUtc();
+        _occurredAt.TypedValue = call.OccurredAt.ToDateTimeUtc();
+        _idempotencyKey.Value = (object?)call.IdempotencyKey ?? DBNull.Value;
+        _metadata.Value = (object?)call.MetadataJson ?? DBNull.Value;
+        _recordEvent.TypedValue = call.RecordEvent;
+    }
+
+    /// <summary>Drops the references to the last call's values and connection before the statement goes back to its pool.</summary>
+    public void Clear()
+    {
+        Command.Connection = null;
+        _subjectId.TypedValue = null;
+        _featureKey.TypedValue = null;
+        _thresholds.TypedValue = null;
+        _idempotencyKey.Value = DBNull.Value;
+        _metadata.Value = DBNull.Value;
+    }
+}

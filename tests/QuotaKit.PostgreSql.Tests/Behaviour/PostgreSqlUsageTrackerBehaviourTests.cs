@@ -1,0 +1,32 @@
+using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
+
+namespace QuotaKit.PostgreSql.Tests.Behaviour;
+
+/// <summary>
+/// The shared behaviour suite against the PostgreSQL store. Each test gets its own migrated database, because some
+/// operations (the idempotency-key purge) act on every subject.
+/// </summary>
+public sealed class PostgreSqlUsageTrackerBehaviourTests : UsageTrackerBehaviour
+{
+    private readonly MigratedDatabase _database = new();
+
+    public override async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    protected override Task<TrackerUnderTest> CreateAsync(Action<QuotaKitBuilder> configure, FakeClock clock) =>
+        Task.FromResult(TrackerUnderTest.Build(q =>
+        {
+            configure(q);
+            q.UseClock(clock).UsePostgreSql(_database.ConnectionString);
+        }));
+}
