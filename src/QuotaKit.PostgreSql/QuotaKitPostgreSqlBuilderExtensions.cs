@@ -47,12 +47,7 @@ public static class QuotaKitPostgreSqlBuilderExtensions
         }
 
         services.TryAddSingleton<IQuotaKitMigrator, QuotaKitMigrator>();
-        services.TryAddSingleton<PostgreSqlUsageStore>();
-        services.TryAddSingleton<StoredSubjectContextResolver>();
-        services.TryAddSingleton<ISubjectContextResolver>(p => p.GetRequiredService<StoredSubjectContextResolver>());
-        services.TryAddSingleton<IUsageTracker, PostgreSqlUsageTracker>();
-        services.TryAddSingleton<IQuotaAdministration, PostgreSqlQuotaAdministration>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MigrateAtStartupService>());
-        return builder;
+        return builder.UseStore<PostgreSqlUsageStore, PostgreSqlSubjectStore>();
     }
 }

@@ -5,7 +5,7 @@ namespace QuotaKit.Testing;
 /// <summary>Identifies one counter: a subject's usage of a feature in the period starting at <see cref="PeriodStart"/>.</summary>
 internal readonly record struct CounterKey(string SubjectId, string FeatureKey, Instant PeriodStart);
 
-/// <summary>The in-memory counterpart of a <c>usage_counters</c> row. Mutated only under the tracker's lock.</summary>
+/// <summary>The in-memory counterpart of a <c>usage_counters</c> row. Mutated only under the store's lock.</summary>
 internal sealed class InMemoryCounter
 {
     public InMemoryCounter(UsagePeriod period)
@@ -13,7 +13,7 @@ internal sealed class InMemoryCounter
         Period = period;
     }
 
-    /// <summary>The period; its end moves earlier when a later period starts inside it (see the tracker).</summary>
+    /// <summary>The period; its end moves earlier when a later period starts inside it (the subject's schedule changed).</summary>
     public UsagePeriod Period { get; set; }
 
     public long Used { get; set; }

@@ -91,6 +91,29 @@ public sealed class QuotaKitBuilder
         return this;
     }
 
+    /// <summary>
+    /// Stores usage and subjects in a store of your own: classes derived from <see cref="UsageStore"/> and
+    /// <see cref="SubjectStore"/>, created by the service provider (singletons). Replaces a store registered earlier.
+    /// </summary>
+    public QuotaKitBuilder UseStore<TUsageStore, TSubjectStore>()
+        where TUsageStore : UsageStore
+        where TSubjectStore : SubjectStore
+    {
+        Services.Replace(ServiceDescriptor.Singleton<UsageStore, TUsageStore>());
+        Services.Replace(ServiceDescriptor.Singleton<SubjectStore, TSubjectStore>());
+        return this;
+    }
+
+    /// <summary>As <see cref="UseStore{TUsageStore, TSubjectStore}"/>, with the stores built by factories (singletons).</summary>
+    public QuotaKitBuilder UseStore(Func<IServiceProvider, UsageStore> usageStore, Func<IServiceProvider, SubjectStore> subjectStore)
+    {
+        ArgumentNullException.ThrowIfNull(usageStore);
+        ArgumentNullException.ThrowIfNull(subjectStore);
+        Services.Replace(ServiceDescriptor.Singleton(usageStore));
+        Services.Replace(ServiceDescriptor.Singleton(subjectStore));
+        return this;
+    }
+
     /// <summary>Uses <paramref name="clock"/> instead of the system clock (tests, simulations).</summary>
     public QuotaKitBuilder UseClock(IClock clock)
     {

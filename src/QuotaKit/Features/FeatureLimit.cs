@@ -46,8 +46,12 @@ public readonly record struct FeatureLimit
         _ => null,
     };
 
-    /// <summary>A limit from its stored parts: the kind, the number (read only for a limited kind) and the soft flag.</summary>
-    internal static FeatureLimit FromParts(LimitKind kind, long? value, bool isSoft) => kind switch
+    /// <summary>
+    /// A limit from its stored parts, for stores: the kind, the number (read only for a limited kind) and the soft flag
+    /// (read only for a limited kind).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limited kind with a negative number.</exception>
+    public static FeatureLimit FromParts(LimitKind kind, long? value, bool isSoft) => kind switch
     {
         LimitKind.Unlimited => Unlimited,
         LimitKind.Disabled => Disabled,

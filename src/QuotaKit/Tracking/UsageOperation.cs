@@ -1,20 +1,28 @@
 namespace QuotaKit;
 
-/// <summary>What a usage call does; its name is stored with usage events and compared on idempotent replays.</summary>
-internal enum UsageOperation
+/// <summary>What a write does to a counter.</summary>
+public enum UsageOperation
 {
+    /// <summary>Add the amount if the hard limit allows it (<see cref="IUsageTracker.TryConsumeAsync"/>).</summary>
     Consume,
+
+    /// <summary>Add the amount even past the limit; only a disabled feature refuses it (<see cref="IUsageTracker.IncrementAsync"/>).</summary>
     Increment,
+
+    /// <summary>Subtract the amount, never below zero (<see cref="IUsageTracker.RefundAsync"/>).</summary>
     Refund,
+
+    /// <summary>Set a <see cref="FeatureAggregation.Last"/> gauge to the amount.</summary>
     SetGauge,
+
+    /// <summary>Raise a <see cref="FeatureAggregation.Max"/> gauge to the amount if it is higher.</summary>
     RaiseGauge,
-    Check,
 }
 
-/// <summary>Rules shared by every tracker about which operation fits which feature and amount.</summary>
+/// <summary>Rules shared by every store about which operation fits which feature and amount.</summary>
 internal static class UsageOperations
 {
-    /// <summary>The operation's stored name: consume, increment, refund, set, raise or check.</summary>
+    /// <summary>The operation's stored name: consume, increment, refund, set or raise.</summary>
     public static string Name(this UsageOperation operation) => operation switch
     {
         UsageOperation.Consume => "consume",
@@ -22,7 +30,7 @@ internal static class UsageOperations
         UsageOperation.Refund => "refund",
         UsageOperation.SetGauge => "set",
         UsageOperation.RaiseGauge => "raise",
-        _ => "check",
+        _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Unknown usage operation."),
     };
 
     /// <summary>A gauge call sets the value of a <see cref="FeatureAggregation.Last"/> feature and raises a
@@ -46,11 +54,11 @@ internal static class UsageOperations
     }
 
     /// <exception cref="FeatureKindMismatchException">A gauge operation on a counter, or a counter operation on a gauge.</exception>
-    public static void RequireFits(this UsageOperation operation, FeatureDefinition feature)
+    public static void RequireFits(this UsageOperation operation, FeatureDefinition feature, string operationName)
     {
         if (operation.IsGauge() == (feature.Aggregation == FeatureAggregation.Sum))
         {
-            throw new FeatureKindMismatchException(feature.Key, feature.Aggregation, operation.Name());
+            throw new FeatureKindMismatchException(feature.Key, feature.Aggregation, operationName);
         }
     }
 }

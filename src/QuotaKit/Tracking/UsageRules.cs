@@ -1,11 +1,24 @@
 namespace QuotaKit;
 
 /// <summary>
-/// What an operation does to a counter: the rules the PostgreSQL store applies in SQL (<c>quotakit.record_usage</c>),
-/// for the in-memory store's writes and every store's checks.
+/// What an operation does to a counter: the rules every store applies (the PostgreSQL store in SQL,
+/// <c>quotakit.record_usage</c>; others through <see cref="UsageWrite.Apply"/>), and every check.
 /// </summary>
 internal static class UsageRules
 {
+    /// <summary>Whether the limit can refuse the operation, and with which outcome.</summary>
+    public static (bool Enforce, UsageOutcome DeniedOutcome) WriteRule(UsageOperation operation, FeatureLimit limit)
+    {
+        if (limit.Kind == LimitKind.Disabled)
+        {
+            // Nothing may be consumed or metered on a disabled feature; refunds and gauges still record.
+            return (operation is UsageOperation.Consume or UsageOperation.Increment, UsageOutcome.FeatureDisabled);
+        }
+
+        var hardLimited = limit is { Kind: LimitKind.Limited, IsSoft: false };
+        return (operation == UsageOperation.Consume && hardLimited, UsageOutcome.LimitExceeded);
+    }
+
     /// <summary>The outcome of <paramref name="operation"/> on a counter at <paramref name="used"/>, and the value after it
     /// when it is applied.</summary>
     /// <exception cref="InvalidAmountException">The counter would exceed <see cref="long.MaxValue"/>.</exception>
@@ -21,9 +34,8 @@ internal static class UsageRules
                 return (UsageOutcome.Allowed, Math.Max(used, amount));
         }
 
-        // A check is judged exactly as the consume it previews.
-        var rule = UsageWriteRule.For(operation == UsageOperation.Check ? UsageOperation.Consume : operation, limit);
-        if (rule is { Enforce: true, DeniedOutcome: UsageOutcome.FeatureDisabled })
+        var (enforce, deniedOutcome) = WriteRule(operation, limit);
+        if (enforce && deniedOutcome == UsageOutcome.FeatureDisabled)
         {
             return (UsageOutcome.FeatureDisabled, used);
         }
@@ -34,6 +46,6 @@ internal static class UsageRules
         }
 
         var usedAfter = used + amount;
-        return rule.Refuses(usedAfter, limit) ? (rule.DeniedOutcome, used) : (UsageOutcome.Allowed, usedAfter);
+        return enforce && usedAfter > (limit.AsNumber ?? long.MaxValue) ? (deniedOutcome, used) : (UsageOutcome.Allowed, usedAfter);
     }
 }

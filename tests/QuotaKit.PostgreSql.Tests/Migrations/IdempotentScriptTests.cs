@@ -16,7 +16,7 @@ public class IdempotentScriptTests : IClassFixture<FreshDatabase>
         _database = database;
     }
 
-    private static string ShippedScriptPath => Path.Combine(RepositoryRoot.Find(), "src", "QuotaKit.PostgreSql", "Sql", "quotakit.sql");
+    private static string ShippedScriptPath => Path.Combine(RepositoryRoot.Find(), "src", "QuotaKit.PostgreSql", "Schema", "quotakit.sql");
 
     [Fact]
     public async Task The_shipped_script_is_what_the_current_migrations_generate()
@@ -26,9 +26,9 @@ public class IdempotentScriptTests : IClassFixture<FreshDatabase>
         var generated = GenerateIdempotentScript();
 
         Normalize(shipped).Should().Be(Normalize(generated),
-            "src/QuotaKit.PostgreSql/Sql/quotakit.sql is stale: regenerate it with " +
+            "src/QuotaKit.PostgreSql/Schema/quotakit.sql is stale: regenerate it with " +
             "'dotnet ef migrations script --idempotent --project src/QuotaKit.PostgreSql " +
-            "--startup-project samples/QuotaKit.Samples.Console -o src/QuotaKit.PostgreSql/Sql/quotakit.sql'");
+            "--startup-project samples/QuotaKit.Samples.Console -o src/QuotaKit.PostgreSql/Schema/quotakit.sql'");
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using QuotaKit.Testing;
 namespace QuotaKit.PostgreSql.Tests.Reliability;
 
 /// <summary>
-/// A migration role owns the schema; a runtime role gets only the grants of <c>Sql/runtime-role.sql</c>. The tracker and
+/// A migration role owns the schema; a runtime role gets only the grants of <c>Schema/runtime-role.sql</c>. The tracker and
 /// the admin API work as the runtime role, which cannot create, alter, drop or truncate anything.
 /// </summary>
 public class LeastPrivilegeTests
@@ -44,7 +44,7 @@ public class LeastPrivilegeTests
                 await migrating.Services.ApplyQuotaKitMigrationsAsync();
             }
 
-            var script = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Find(), "src/QuotaKit.PostgreSql/Sql/runtime-role.sql"));
+            var script = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Find(), "src/QuotaKit.PostgreSql/Schema/runtime-role.sql"));
             await ExecuteAsync(ownerCs, script.Replace("quotakit_runtime", runtime, StringComparison.Ordinal));
 
             await using (var host = CreateHost(runtimeCs))

@@ -19,7 +19,7 @@ public class AddQuotaKitRegistrationTests
                  {
                      typeof(IClock), typeof(QuotaKitRuntime), typeof(AlertDispatcher), typeof(QuotaKitMetrics),
                      typeof(IValidateOptions<QuotaKitOptions>), typeof(IUsageTracker), typeof(IQuotaAdministration),
-                     typeof(ISubjectContextResolver), typeof(InMemoryUsageTracker),
+                     typeof(ISubjectContextResolver), typeof(UsageStore), typeof(SubjectStore),
                  })
         {
             services.Count(d => d.ServiceType == type).Should().Be(1, $"{type.Name} is registered once");
@@ -30,16 +30,29 @@ public class AddQuotaKitRegistrationTests
     }
 
     [Fact]
-    public void The_in_memory_store_is_one_instance_behind_every_interface()
+    public void The_one_pipeline_runs_over_the_in_memory_stores()
     {
         var services = new ServiceCollection();
         services.AddQuotaKit(q => q.AddFeature("images", PeriodPolicy.Day).UseInMemoryStore());
         using var provider = services.BuildServiceProvider();
 
-        var tracker = provider.GetRequiredService<InMemoryUsageTracker>();
-        provider.GetRequiredService<IUsageTracker>().Should().BeSameAs(tracker);
-        provider.GetRequiredService<IQuotaAdministration>().Should().BeSameAs(tracker);
-        provider.GetRequiredService<ISubjectContextResolver>().Should().BeSameAs(tracker);
+        provider.GetRequiredService<IUsageTracker>().Should().BeOfType<UsageTracker>();
+        provider.GetRequiredService<UsageStore>().Should().BeOfType<InMemoryUsageStore>();
+        provider.GetRequiredService<SubjectStore>().Should().BeOfType<InMemorySubjectStore>();
+        provider.GetRequiredService<ISubjectContextResolver>().Should().BeOfType<SubjectCache>();
+    }
+
+    [Fact]
+    public void Without_a_store_the_tracker_says_which_call_registers_one()
+    {
+        var services = new ServiceCollection();
+        services.AddQuotaKit(q => q.AddFeature("images", PeriodPolicy.Day));
+        using var provider = services.BuildServiceProvider();
+
+        var resolve = () => provider.GetRequiredService<IUsageTracker>();
+
+        resolve.Should().Throw<QuotaConfigurationException>()
+            .WithMessage("*No QuotaKit store is registered*UsePostgreSql*UseInMemoryStore*UseStore*");
     }
 
     [Fact]

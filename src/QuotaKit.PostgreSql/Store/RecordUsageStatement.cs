@@ -44,26 +44,27 @@ internal sealed class RecordUsageStatement
 
     public NpgsqlCommand Command { get; }
 
-    /// <summary>Sets every parameter from <paramref name="call"/> (the same values and types as a fresh command would send).</summary>
-    public void Bind(in RecordUsageCommand call)
+    /// <summary>Sets every parameter from <paramref name="write"/> (the same values and types as a fresh command would send).</summary>
+    public void Bind(UsageWrite write, bool recordEvent)
     {
-        _subjectId.TypedValue = call.SubjectId;
-        _featureKey.TypedValue = call.FeatureKey;
-        _periodStart.TypedValue = call.Period.Start.ToDateTimeUtc();
-        _periodEnd.TypedValue = call.Period.End.ToDateTimeUtc();
-        _operation.TypedValue = call.Operation;
-        _amount.TypedValue = call.Amount;
-        _limit.Value = call.Limit.AsNumber is { } limit ? (object)limit : DBNull.Value;
-        _enforce.TypedValue = call.Rule.Enforce;
-        _deniedOutcome.TypedValue = (short)call.Rule.DeniedOutcome;
-        _limitKind.TypedValue = (short)call.Limit.Kind;
-        _limitSoft.TypedValue = call.Limit.IsSoft;
-        _thresholds.TypedValue = call.Thresholds;
-        _now.TypedValue = call.Now.ToDateTimeUtc();
-        _occurredAt.TypedValue = call.OccurredAt.ToDateTimeUtc();
-        _idempotencyKey.Value = (object?)call.IdempotencyKey ?? DBNull.Value;
-        _metadata.Value = (object?)call.MetadataJson ?? DBNull.Value;
-        _recordEvent.TypedValue = call.RecordEvent;
+        _subjectId.TypedValue = write.SubjectId;
+        _featureKey.TypedValue = write.FeatureKey;
+        _periodStart.TypedValue = write.Period.Start.ToDateTimeUtc();
+        _periodEnd.TypedValue = write.Period.End.ToDateTimeUtc();
+        _operation.TypedValue = write.OperationName;
+        _amount.TypedValue = write.Amount;
+        _limit.Value = write.Limit.AsNumber is { } limit ? (object)limit : DBNull.Value;
+        _enforce.TypedValue = write.Enforce;
+        _deniedOutcome.TypedValue = (short)write.DeniedOutcome;
+        _limitKind.TypedValue = (short)write.Limit.Kind;
+        _limitSoft.TypedValue = write.Limit.IsSoft;
+        // The tracker passes its cached array; copy only if another list ever arrives.
+        _thresholds.TypedValue = write.AlertThresholds as int[] ?? [.. write.AlertThresholds];
+        _now.TypedValue = write.RecordedAt.ToDateTimeUtc();
+        _occurredAt.TypedValue = write.OccurredAt.ToDateTimeUtc();
+        _idempotencyKey.Value = (object?)write.IdempotencyKey ?? DBNull.Value;
+        _metadata.Value = (object?)write.MetadataJson ?? DBNull.Value;
+        _recordEvent.TypedValue = recordEvent;
     }
 
     /// <summary>Drops the references to the last call's values and connection before the statement goes back to its pool.</summary>

@@ -1,66 +1,62 @@
 using NodaTime;
 
-namespace QuotaKit.Testing;
+namespace QuotaKit;
 
-/// <summary>The subject store: what <see cref="IQuotaAdministration"/> sets, and what <see cref="ISubjectContextResolver"/> reads.</summary>
-public sealed partial class InMemoryUsageTracker
+/// <summary>
+/// The one implementation of <see cref="IQuotaAdministration"/>: checks the arguments, lets the <see cref="SubjectStore"/>
+/// persist the change, and evicts the subject from this process's cache.
+/// </summary>
+internal sealed class QuotaAdministration : IQuotaAdministration
 {
-    /// <inheritdoc />
-    public ValueTask<SubjectContext> ResolveAsync(string subjectId, CancellationToken cancellationToken)
+    private readonly QuotaKitRuntime _runtime;
+    private readonly SubjectStore _subjects;
+    private readonly UsageStore _usage;
+    private readonly SubjectCache _cache;
+    private readonly IClock _clock;
+
+    public QuotaAdministration(QuotaKitRuntime runtime, SubjectStore subjects, UsageStore usage, SubjectCache cache, IClock clock)
     {
-        lock (_gate)
-        {
-            return ValueTask.FromResult(_subjects.GetValueOrDefault(subjectId) ?? SubjectContext.Default);
-        }
+        _runtime = runtime;
+        _subjects = subjects;
+        _usage = usage;
+        _cache = cache;
+        _clock = clock;
     }
 
-    /// <inheritdoc />
     public Task SetPlanAsync(string subjectId, string planKey, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
         _runtime.RequirePlan(planKey);
-
-        return UpdateSubject(subjectId, s => s with { PlanKey = planKey });
+        return ChangeAsync(subjectId, now => _subjects.SetPlanAsync(subjectId, planKey, now, cancellationToken));
     }
 
-    /// <inheritdoc />
     public Task SetTimeZoneAsync(string subjectId, string? timeZoneId, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
         var zone = timeZoneId is null ? null : TimeZones.Get(timeZoneId);
-        return UpdateSubject(subjectId, s => s with { TimeZone = zone });
+        return ChangeAsync(subjectId, now => _subjects.SetTimeZoneAsync(subjectId, zone, now, cancellationToken));
     }
 
-    /// <inheritdoc />
     public Task SetBillingAnchorAsync(string subjectId, Instant? anchor, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
-        return UpdateSubject(subjectId, s => s with { BillingAnchor = anchor });
+        return ChangeAsync(subjectId, now => _subjects.SetBillingAnchorAsync(subjectId, anchor, now, cancellationToken));
     }
 
-    /// <inheritdoc />
     public Task SetOverrideAsync(string subjectId, string featureKey, FeatureLimit limit, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
         var feature = _runtime.GetFeature(featureKey);
-        return UpdateSubject(subjectId, s => s with
-        {
-            Overrides = new Dictionary<string, FeatureLimit>(s.Overrides, StringComparer.Ordinal) { [feature.Key] = limit },
-        });
+        return ChangeAsync(subjectId, now => _subjects.SetOverrideAsync(subjectId, feature.Key, limit, now, cancellationToken));
     }
 
-    /// <inheritdoc />
     public Task RemoveOverrideAsync(string subjectId, string featureKey, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
         var feature = _runtime.GetFeature(featureKey);
-        return UpdateSubject(subjectId, s => s with
-        {
-            Overrides = s.Overrides.Where(o => o.Key != feature.Key).ToDictionary(StringComparer.Ordinal),
-        });
+        return ChangeAsync(subjectId, _ => _subjects.RemoveOverrideAsync(subjectId, feature.Key, cancellationToken));
     }
 
-    /// <inheritdoc />
     public Task AddGrantAsync(
         string subjectId, string featureKey, long amount, Instant validFrom, Instant validUntil, string? reason = null,
         CancellationToken cancellationToken = default)
@@ -69,37 +65,32 @@ public sealed partial class InMemoryUsageTracker
         var feature = _runtime.GetFeature(featureKey);
         UsageArguments.ValidatePositive(amount);
         UsageArguments.ValidateGrantWindow(validFrom, validUntil);
-
         var grant = new UsageGrant(feature.Key, amount, validFrom, validUntil, reason);
-        return UpdateSubject(subjectId, s => s with { Grants = [.. s.Grants, grant] });
+        return ChangeAsync(subjectId, now => _subjects.AddGrantAsync(subjectId, grant, now, cancellationToken));
     }
 
-    /// <inheritdoc />
     public Task<SubjectContext> GetSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);
-        return ResolveAsync(subjectId, cancellationToken).AsTask();
+        return _subjects.ReadAsync(subjectId, cancellationToken);
     }
 
-    /// <inheritdoc />
     public Task<int> PurgeExpiredIdempotencyKeysAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = _clock.GetCurrentInstant() - _runtime.Options.IdempotencyRetention;
-        lock (_gate)
-        {
-            var expired = _idempotency.Where(r => r.Value.RecordedAt < cutoff).Select(r => r.Key).ToList();
-            expired.ForEach(key => _idempotency.Remove(key));
-            return Task.FromResult(expired.Count);
-        }
+        return _usage.ForgetIdempotencyKeysAsync(cutoff, cancellationToken);
     }
 
-    private Task UpdateSubject(string subjectId, Func<SubjectContext, SubjectContext> change)
+    private async Task ChangeAsync(string subjectId, Func<Instant, Task> change)
     {
-        lock (_gate)
+        try
         {
-            _subjects[subjectId] = change(_subjects.GetValueOrDefault(subjectId) ?? SubjectContext.Default);
+            await change(_clock.GetCurrentInstant()).ConfigureAwait(false);
         }
-
-        return Task.CompletedTask;
+        finally
+        {
+            // Also after a failure: the write may have committed before the connection broke.
+            _cache.Invalidate(subjectId);
+        }
     }
 }

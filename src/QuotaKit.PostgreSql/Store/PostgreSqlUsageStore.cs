@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+
+namespace QuotaKit.PostgreSql;
+
+/// <summary>
+/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage</c> (one round trip,
+/// one transaction, the counter row locked while it decides); reads are single parameterised statements. Npgsql
+/// failures come out as <see cref="QuotaStoreUnavailableException"/>, saying whether a write may have committed.
+/// </summary>
+internal sealed class PostgreSqlUsageStore : UsageStore
+{
+    private const string ReadUsedSql =
+        "SELECT used FROM quotakit.usage_counters WHERE subject_id = $1 AND feature_key = $2 AND period_start = $3";
+
+    private const string ReadManyUsedSql =
+        """
+        SELECT p.i, c.used
+        FROM unnest($2::text[], $3::timestamptz[]) WITH ORDINALITY AS p(feature_key, period_start, i)
+        JOIN quotakit.usage_counters c
+          ON c.subject_id = $1 AND c.feature_key = p.feature_key AND c.period_start = p.period_start
+        """;
+
+    private const string ReadHistorySql =
+        """
+        SELECT period_start, period_end, used, limit_value
+        FROM quotakit.usage_counters
+        WHERE subject_id = $1 AND feature_key = $2 AND period_start < $4 AND period_end > $3
+        ORDER BY period_start
+        """;
+
+    private const string ForgetKeysSql =
+        "UPDATE quotakit.usage_events SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND recorded_at < $1";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _recordAllEvents;
+
+    // Multiplexing data sources do not support explicit preparation (they auto-prepare when configured to).
+    private readonly bool _prepare;
+
+    // Reused hot-path commands: at most one per concurrent call, so bounded by the connection pool's size.
+    private readonly ConcurrentQueue<RecordUsageStatement> _statements = new();
+
+    public PostgreSqlUsageStore(QuotaKitDataSource dataSource, IOptions<QuotaKitPostgreSqlOptions> options)
+    {
+        _dataSource = dataSource.DataSource;
+        _recordAllEvents = options.Value.RecordAllEvents;
+        _prepare = !new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Multiplexing;
+    }
+
+    /// <remarks>
+    /// Once the statement runs, its answer is read without the cancellation token: a write the server completed is
+    /// reported. The hot path allocates little: the command and its parameters are reused
+    /// (<see cref="RecordUsageStatement"/>), the statement is prepared once per physical connection, and the state
+    /// machine is pooled.
+    /// </remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public override async ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        NpgsqlConnection connection;
+        var statement = _statements.TryDequeue(out var pooled) ? pooled : new RecordUsageStatement();
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, write.ToString());
+        }
+
+        await using (connection.ConfigureAwait(false))
+        {
+            statement.Bind(write, _recordAllEvents || write.RecordEvent);
+            statement.Command.Connection = connection;
+            try
+            {
+                if (_prepare)
+                {
+                    // Persistent prepared statement: one round trip the first time on a physical connection, none afterwards.
+                    await statement.Command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (NpgsqlException exception)
+            {
+                throw StoreFailure.NothingWritten(exception, write.ToString());
+            }
+
+            UsageWriteResult result;
+            try
+            {
+                await using var reader = await statement.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                result = await RecordUsageReader.ReadAsync(reader).ConfigureAwait(false);
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
+            {
+                throw new InvalidAmountException(write.Amount, $"the counter would overflow (more than {long.MaxValue} units).");
+            }
+            catch (NpgsqlException exception)
+            {
+                throw StoreFailure.AfterSend(exception, write.ToString());
+            }
+
+            // Only a statement that completed goes back to the pool; after an exception it is dropped.
+            statement.Clear();
+            _statements.Enqueue(statement);
+            return result;
+        }
+    }
+
+    /// <summary>Closes the pool's idle connections, which may be dead after a server restart or a terminated session.</summary>
+    public override void PrepareRetry() => _dataSource.Clear();
+
+    public override Task<long> ReadUsedAsync(string subjectId, string featureKey, Instant periodStart, CancellationToken cancellationToken) =>
+        ReadingAsync($"a usage read for subject '{subjectId}'", async () =>
+        {
+            await using var command = _dataSource.CreateCommand(ReadUsedSql);
+            command.Parameters.Add(NpgsqlValues.Text(subjectId));
+            command.Parameters.Add(NpgsqlValues.Text(featureKey));
+            command.Parameters.Add(NpgsqlValues.Timestamp(periodStart));
+            var used = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return used is long value ? value : 0;
+        });
+
+    public override Task<IReadOnlyList<long>> ReadUsedAsync(
+        string subjectId, IReadOnlyList<string> featureKeys, IReadOnlyList<Instant> periodStarts, CancellationToken cancellationToken) =>
+        ReadingAsync<IReadOnlyList<long>>($"a usage read for subject '{subjectId}'", async () =>
+        {
+            await using var command = _dataSource.CreateCommand(ReadManyUsedSql);
+            command.Parameters.Add(NpgsqlValues.Text(subjectId));
+            command.Parameters.Add(NpgsqlValues.TextArray([.. featureKeys]));
+            command.Parameters.Add(NpgsqlValues.TimestampArray(periodStarts));
+            var used = new long[featureKeys.Count];
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                used[reader.GetInt64(0) - 1] = reader.GetInt64(1);
+            }
+
+            return used;
+        });
+
+    public override Task<IReadOnlyList<StoredPeriod>> ReadHistoryAsync(
+        string subjectId, string featureKey, UsagePeriod range, CancellationToken cancellationToken) =>
+        ReadingAsync<IReadOnlyList<StoredPeriod>>($"a history read for subject '{subjectId}'", async () =>
+        {
+            await using var command = _dataSource.CreateCommand(ReadHistorySql);
+            command.Parameters.Add(NpgsqlValues.Text(subjectId));
+            command.Parameters.Add(NpgsqlValues.Text(featureKey));
+            command.Parameters.Add(NpgsqlValues.Timestamp(range.Start));
+            command.Parameters.Add(NpgsqlValues.Timestamp(range.End));
+            var rows = new List<StoredPeriod>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(new StoredPeriod(
+                    new UsagePeriod(NpgsqlValues.ReadInstant(reader, 0), NpgsqlValues.ReadInstant(reader, 1)),
+                    reader.GetInt64(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3)));
+            }
+
+            return rows;
+        });
+
+    public override async Task<int> ForgetIdempotencyKeysAsync(Instant recordedBefore, CancellationToken cancellationToken)
+    {
+        // The ledger row stays (audit, recount); only the key is forgotten, so a very late retry counts again.
+        await using var command = _dataSource.CreateCommand(ForgetKeysSql);
+        command.Parameters.Add(NpgsqlValues.Timestamp(recordedBefore));
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.AfterSend(exception, "the idempotency-key purge");
+        }
+    }
+
+    private static async Task<T> ReadingAsync<T>(string operation, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, operation);
+        }
+    }
+}

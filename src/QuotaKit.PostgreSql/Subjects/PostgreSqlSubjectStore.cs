@@ -1,0 +1,147 @@
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace QuotaKit.PostgreSql;
+
+/// <summary>
+/// The <see cref="SubjectStore"/> on QuotaKit's tables: a subject's plan, zone, anchor, overrides and grants are read in
+/// one round trip (three statements in a batch); every write is one parameterised upsert.
+/// </summary>
+internal sealed class PostgreSqlSubjectStore : SubjectStore
+{
+    private static readonly string[] ReadSql =
+    [
+        "SELECT plan_key, billing_anchor, time_zone FROM quotakit.subjects WHERE subject_id = $1",
+        "SELECT feature_key, limit_value, is_disabled, is_soft FROM quotakit.subject_limit_overrides WHERE subject_id = $1",
+        "SELECT feature_key, amount, valid_from, valid_until, reason FROM quotakit.subject_grants WHERE subject_id = $1 ORDER BY id",
+    ];
+
+    private const string UpsertOverrideSql =
+        """
+        INSERT INTO quotakit.subject_limit_overrides (subject_id, feature_key, limit_value, is_disabled, is_soft, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $6)
+        ON CONFLICT (subject_id, feature_key) DO UPDATE
+        SET limit_value = EXCLUDED.limit_value, is_disabled = EXCLUDED.is_disabled, is_soft = EXCLUDED.is_soft, updated_at = EXCLUDED.updated_at
+        """;
+
+    private const string DeleteOverrideSql = "DELETE FROM quotakit.subject_limit_overrides WHERE subject_id = $1 AND feature_key = $2";
+
+    private const string InsertGrantSql =
+        """
+        INSERT INTO quotakit.subject_grants (subject_id, feature_key, amount, valid_from, valid_until, reason, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgreSqlSubjectStore(QuotaKitDataSource dataSource)
+    {
+        _dataSource = dataSource.DataSource;
+    }
+
+    public override async Task<SubjectContext> ReadAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadContextAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, $"a read of subject '{subjectId}'");
+        }
+    }
+
+    public override Task SetPlanAsync(string subjectId, string planKey, Instant now, CancellationToken cancellationToken) =>
+        ExecuteAsync(subjectId, SubjectUpserts.PlanKey, cancellationToken, NpgsqlValues.Timestamp(now), NpgsqlValues.Text(planKey));
+
+    public override Task SetTimeZoneAsync(string subjectId, DateTimeZone? timeZone, Instant now, CancellationToken cancellationToken) =>
+        ExecuteAsync(subjectId, SubjectUpserts.TimeZone, cancellationToken, NpgsqlValues.Timestamp(now), NpgsqlValues.NullableText(timeZone?.Id));
+
+    public override Task SetBillingAnchorAsync(string subjectId, Instant? anchor, Instant now, CancellationToken cancellationToken) =>
+        ExecuteAsync(subjectId, SubjectUpserts.BillingAnchor, cancellationToken, NpgsqlValues.Timestamp(now), NpgsqlValues.NullableTimestamp(anchor));
+
+    public override Task SetOverrideAsync(string subjectId, string featureKey, FeatureLimit limit, Instant now, CancellationToken cancellationToken) =>
+        ExecuteAsync(subjectId, UpsertOverrideSql, cancellationToken,
+            NpgsqlValues.Text(featureKey),
+            new NpgsqlParameter { Value = limit.Kind == LimitKind.Limited ? limit.Value : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new NpgsqlParameter<bool> { TypedValue = limit.Kind == LimitKind.Disabled },
+            new NpgsqlParameter<bool> { TypedValue = limit.IsSoft },
+            NpgsqlValues.Timestamp(now));
+
+    public override Task RemoveOverrideAsync(string subjectId, string featureKey, CancellationToken cancellationToken) =>
+        ExecuteAsync(subjectId, DeleteOverrideSql, cancellationToken, NpgsqlValues.Text(featureKey));
+
+    public override Task AddGrantAsync(string subjectId, UsageGrant grant, Instant now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        return ExecuteAsync(subjectId, InsertGrantSql, cancellationToken,
+            NpgsqlValues.Text(grant.FeatureKey),
+            new NpgsqlParameter<long> { TypedValue = grant.Amount },
+            NpgsqlValues.Timestamp(grant.ValidFrom),
+            NpgsqlValues.Timestamp(grant.ValidUntil),
+            NpgsqlValues.NullableText(grant.Reason),
+            NpgsqlValues.Timestamp(now));
+    }
+
+    private async Task<SubjectContext> ReadContextAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        await using var batch = _dataSource.CreateBatch();
+        foreach (var sql in ReadSql)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            command.Parameters.Add(NpgsqlValues.Text(subjectId));
+            batch.BatchCommands.Add(command);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+
+        var context = SubjectContext.Default;
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            context = context with
+            {
+                PlanKey = reader.IsDBNull(0) ? null : reader.GetString(0),
+                BillingAnchor = reader.IsDBNull(1) ? null : NpgsqlValues.ReadInstant(reader, 1),
+                TimeZone = reader.IsDBNull(2) ? null : TimeZones.Get(reader.GetString(2)),
+            };
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var overrides = new Dictionary<string, FeatureLimit>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            overrides[reader.GetString(0)] = StoredOverride(reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetBoolean(2), reader.GetBoolean(3));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var grants = new List<UsageGrant>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            grants.Add(new UsageGrant(
+                reader.GetString(0), reader.GetInt64(1), NpgsqlValues.ReadInstant(reader, 2),
+                NpgsqlValues.ReadInstant(reader, 3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+
+        return overrides.Count == 0 && grants.Count == 0 ? context : context with { Overrides = overrides, Grants = grants };
+    }
+
+    // An override row stores no kind: disabled wins, then a missing number means unlimited.
+    private static FeatureLimit StoredOverride(long? value, bool disabled, bool soft) =>
+        FeatureLimit.FromParts(disabled ? LimitKind.Disabled : value is null ? LimitKind.Unlimited : LimitKind.Limited, value, soft);
+
+    private async Task ExecuteAsync(string subjectId, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = _dataSource.CreateCommand(sql);
+        command.Parameters.Add(NpgsqlValues.Text(subjectId));
+        command.Parameters.AddRange(parameters);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.AfterSend(exception, $"an administration write for subject '{subjectId}'");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using NodaTime;
+
+namespace QuotaKit.Testing;
+
+/// <summary>A <see cref="SubjectStore"/> held in memory: plans, zones, anchors, overrides and grants by subject id.</summary>
+public sealed class InMemorySubjectStore : SubjectStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, SubjectContext> _subjects = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override Task<SubjectContext> ReadAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_subjects.GetValueOrDefault(subjectId) ?? SubjectContext.Default);
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task SetPlanAsync(string subjectId, string planKey, Instant now, CancellationToken cancellationToken) =>
+        Update(subjectId, s => s with { PlanKey = planKey });
+
+    /// <inheritdoc />
+    public override Task SetTimeZoneAsync(string subjectId, DateTimeZone? timeZone, Instant now, CancellationToken cancellationToken) =>
+        Update(subjectId, s => s with { TimeZone = timeZone });
+
+    /// <inheritdoc />
+    public override Task SetBillingAnchorAsync(string subjectId, Instant? anchor, Instant now, CancellationToken cancellationToken) =>
+        Update(subjectId, s => s with { BillingAnchor = anchor });
+
+    /// <inheritdoc />
+    public override Task SetOverrideAsync(string subjectId, string featureKey, FeatureLimit limit, Instant now, CancellationToken cancellationToken) =>
+        Update(subjectId, s => s with
+        {
+            Overrides = new Dictionary<string, FeatureLimit>(s.Overrides, StringComparer.Ordinal) { [featureKey] = limit },
+        });
+
+    /// <inheritdoc />
+    public override Task RemoveOverrideAsync(string subjectId, string featureKey, CancellationToken cancellationToken) =>
+        Update(subjectId, s => s with { Overrides = s.Overrides.Where(o => o.Key != featureKey).ToDictionary(StringComparer.Ordinal) });
+
+    /// <inheritdoc />
+    public override Task AddGrantAsync(string subjectId, UsageGrant grant, Instant now, CancellationToken cancellationToken) =>
+        Update(subjectId, s => s with { Grants = [.. s.Grants, grant] });
+
+    private Task Update(string subjectId, Func<SubjectContext, SubjectContext> change)
+    {
+        lock (_gate)
+        {
+            _subjects[subjectId] = change(_subjects.GetValueOrDefault(subjectId) ?? SubjectContext.Default);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,101 @@
+using NodaTime;
+
+namespace QuotaKit;
+
+/// <summary>
+/// One validated write for a store to apply atomically (<see cref="UsageStore.WriteAsync"/>): what to do to which
+/// counter, the limit in force and the rule that judges it, and what to record. Built by <see cref="UsageTracker"/>.
+/// </summary>
+public sealed class UsageWrite
+{
+    private readonly int[] _alertThresholds;
+
+    internal UsageWrite(
+        string subjectId, FeatureDefinition feature, UsageOperation operation, long amount, UsagePeriod period, FeatureLimit limit,
+        int[] alertThresholds, Instant recordedAt, Instant occurredAt, UsageOptions? options)
+    {
+        SubjectId = subjectId;
+        FeatureKey = feature.Key;
+        Operation = operation;
+        Amount = amount;
+        Period = period;
+        Limit = limit;
+        _alertThresholds = limit.Kind == LimitKind.Limited ? alertThresholds : [];
+        RecordedAt = recordedAt;
+        OccurredAt = occurredAt;
+        IdempotencyKey = options?.IdempotencyKey;
+        MetadataJson = options?.MetadataJson;
+        RecordEvent = options?.MetadataJson is not null;
+        (Enforce, DeniedOutcome) = UsageRules.WriteRule(operation, limit);
+    }
+
+    /// <summary>The subject.</summary>
+    public string SubjectId { get; }
+
+    /// <summary>The feature.</summary>
+    public string FeatureKey { get; }
+
+    /// <summary>What the write does to the counter.</summary>
+    public UsageOperation Operation { get; }
+
+    /// <summary>The operation's stored name (<c>consume</c>, <c>increment</c>, <c>refund</c>, <c>set</c>, <c>raise</c>),
+    /// kept with usage events and compared on idempotent replays.</summary>
+    public string OperationName => Operation.Name();
+
+    /// <summary>The amount (a gauge's value for gauge operations); validated positive, or non-negative for gauges.</summary>
+    public long Amount { get; }
+
+    /// <summary>The counter's period: the counter is identified by subject, feature and <see cref="UsagePeriod.Start"/>.</summary>
+    public UsagePeriod Period { get; }
+
+    /// <summary>The limit in force (plan, override and grants).</summary>
+    public FeatureLimit Limit { get; }
+
+    /// <summary>Whether the limit can refuse this write (a hard limit for consume; a disabled feature for consume and increment).</summary>
+    public bool Enforce { get; }
+
+    /// <summary>The outcome of a refused write: <see cref="UsageOutcome.LimitExceeded"/> or <see cref="UsageOutcome.FeatureDisabled"/>.</summary>
+    public UsageOutcome DeniedOutcome { get; }
+
+    /// <summary>The feature's alert thresholds (percent of the limit), ascending; empty unless the limit is a number.</summary>
+    public IReadOnlyList<int> AlertThresholds => _alertThresholds;
+
+    /// <summary>When QuotaKit handled the call (the clock's instant): the event's and the counter's write time.</summary>
+    public Instant RecordedAt { get; }
+
+    /// <summary>When the usage happened (<see cref="UsageOptions.At"/>, else <see cref="RecordedAt"/>); inside <see cref="Period"/>.</summary>
+    public Instant OccurredAt { get; }
+
+    /// <summary>The caller's idempotency key; <c>null</c> when none.</summary>
+    public string? IdempotencyKey { get; }
+
+    /// <summary>The caller's metadata, a JSON object; <c>null</c> when none.</summary>
+    public string? MetadataJson { get; }
+
+    /// <summary>
+    /// Whether the caller asked for this write to be kept in the usage-event ledger (it carries metadata). A store with
+    /// a ledger also records every write with an idempotency key, and may record all writes when configured to.
+    /// </summary>
+    public bool RecordEvent { get; }
+
+    /// <summary>The thresholds as an array, for stores that send them as a parameter; never modify it.</summary>
+    internal int[] AlertThresholdArray => _alertThresholds;
+
+    /// <summary>
+    /// Decides the write against a counter holding <paramref name="used"/>: the outcome, and the counter's value after it
+    /// (<paramref name="used"/> itself when refused). A store calls this while it holds the counter's lock.
+    /// </summary>
+    /// <exception cref="InvalidAmountException">The counter would exceed <see cref="long.MaxValue"/>.</exception>
+    public UsageWriteDecision Apply(long used)
+    {
+        var (outcome, usedAfter) = UsageRules.Decide(Operation, used, Amount, Limit);
+        return new UsageWriteDecision(outcome, usedAfter);
+    }
+
+    /// <summary>The highest alert threshold a counter at <paramref name="used"/> has reached; 0 when none. A store keeps
+    /// the highest level reached in the period and never lowers it.</summary>
+    public int AlertLevelAt(long used) => QuotaKit.AlertThresholds.HighestReached(_alertThresholds, used, Limit);
+
+    /// <summary>Describes the write for messages, e.g. <c>consume 1 of 'images' for subject 'u1'</c>.</summary>
+    public override string ToString() => $"{OperationName} {Amount} of '{FeatureKey}' for subject '{SubjectId}'";
+}

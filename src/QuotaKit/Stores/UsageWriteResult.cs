@@ -1,0 +1,41 @@
+namespace QuotaKit;
+
+/// <summary>What a store answers for a <see cref="UsageWrite"/>: a fresh decision, or the stored first call for a replay.</summary>
+public readonly record struct UsageWriteResult
+{
+    private UsageWriteResult(UsageOutcome outcome, long used, int alertLevelBefore, int alertLevelAfter, StoredUsageCall? replay)
+    {
+        Outcome = outcome;
+        Used = used;
+        AlertLevelBefore = alertLevelBefore;
+        AlertLevelAfter = alertLevelAfter;
+        Replay = replay;
+    }
+
+    /// <summary>The outcome.</summary>
+    public UsageOutcome Outcome { get; }
+
+    /// <summary>The counter's value after the write.</summary>
+    public long Used { get; }
+
+    /// <summary>The counter's alert level (highest threshold reached in the period) before the write.</summary>
+    public int AlertLevelBefore { get; }
+
+    /// <summary>The counter's alert level after the write; thresholds above <see cref="AlertLevelBefore"/> and up to this
+    /// one fire once.</summary>
+    public int AlertLevelAfter { get; }
+
+    /// <summary>The first call with the same idempotency key, when this write was a replay; <c>null</c> otherwise.</summary>
+    public StoredUsageCall? Replay { get; }
+
+    /// <summary>A write the store decided now.</summary>
+    public static UsageWriteResult Decided(UsageWriteDecision decision, int alertLevelBefore, int alertLevelAfter) =>
+        new(decision.Outcome, decision.UsedAfter, alertLevelBefore, alertLevelAfter, replay: null);
+
+    /// <summary>A write whose idempotency key was already stored: nothing was applied, the first call answers.</summary>
+    public static UsageWriteResult Replayed(StoredUsageCall first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        return new(first.Outcome, first.UsedAfter, 0, 0, first);
+    }
+}
