@@ -47,7 +47,7 @@ public static class QuotaKitPostgreSqlBuilderExtensions
         }
 
         services.TryAddSingleton<IQuotaKitMigrator, QuotaKitMigrator>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MigrateAtStartupService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QuotaKitStartupService>());
         return builder.UseStore<PostgreSqlUsageStore, PostgreSqlSubjectStore>();
     }
 }

@@ -10,6 +10,13 @@ public sealed class QuotaKitPostgreSqlOptions
     public bool ApplyMigrationsAtStartup { get; set; }
 
     /// <summary>
+    /// Check when the host starts that the database has the schema version this QuotaKit needs, and fail the start with
+    /// <see cref="QuotaKitSchemaVersionException"/> if not (after applying migrations, when that is on). On by default;
+    /// turn it off only when the database cannot be reached at start-up by design.
+    /// </summary>
+    public bool VerifySchemaAtStartup { get; set; } = true;
+
+    /// <summary>
     /// Write every usage call to the <c>usage_events</c> ledger (audit, recount). Off by default; calls with an
     /// idempotency key or metadata are always recorded.
     /// </summary>

@@ -11,4 +11,11 @@ public interface IQuotaKitMigrator
 
     /// <summary>Names of shipped migrations not yet applied to the database.</summary>
     Task<IReadOnlyList<string>> GetPendingMigrationsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The version of QuotaKit's database objects in the database: 0 when there are none, 1 for QuotaKit 0.1.0's.</summary>
+    Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Checks that the database has the schema version this QuotaKit needs.</summary>
+    /// <exception cref="QuotaKitSchemaVersionException">It has an older one, or none.</exception>
+    Task VerifySchemaAsync(CancellationToken cancellationToken = default);
 }

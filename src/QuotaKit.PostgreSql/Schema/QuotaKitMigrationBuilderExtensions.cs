@@ -2,34 +2,59 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace QuotaKit.PostgreSql;
 
-/// <summary>Database objects EF Core's model cannot express, for QuotaKit's migrations and for hosts that own them.</summary>
+/// <summary>
+/// Database objects EF Core's model cannot express (an exclusion constraint, SQL functions), for QuotaKit's migrations
+/// and for hosts that keep QuotaKit's model in their own DbContext. Each schema version is installed by a frozen call,
+/// with a matching call for the migration's <c>Down</c>:
+/// <list type="table">
+/// <listheader><term>Version (shipped in)</term><description>Up / Down</description></listheader>
+/// <item><term>1 (0.1.0)</term><description><see cref="AddQuotaKitDatabaseObjects(MigrationBuilder)"/> / <see cref="DropQuotaKitDatabaseObjects(MigrationBuilder)"/></description></item>
+/// <item><term>2 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(2)</c> / <c>DowngradeQuotaKitDatabaseObjects(2)</c></description></item>
+/// </list>
+/// A host calls version 1 in the migration that creates QuotaKit's tables, and each later version in a migration of
+/// its own, in order. The SQL of a released version never changes.
+/// </summary>
 public static class QuotaKitMigrationBuilderExtensions
 {
     /// <summary>
-    /// Adds what the EF model cannot declare: the exclusion constraint that refuses two overlapping periods for one
-    /// subject and feature (over <c>tstzrange(period_start, period_end, '[)')</c>, needs <c>btree_gist</c>, which the
-    /// model declares), and the <c>quotakit.record_usage</c> function the tracker calls. A host that keeps QuotaKit's
-    /// model in its own DbContext calls this in the migration that creates QuotaKit's tables.
+    /// Installs schema version 1, exactly as QuotaKit 0.1.0 did: the exclusion constraint that refuses two overlapping
+    /// periods for one subject and feature (needs <c>btree_gist</c>, which the model declares) and
+    /// <c>quotakit.record_usage</c> version 1. Call it in the migration that creates QuotaKit's tables.
     /// </summary>
-    public static MigrationBuilder AddQuotaKitDatabaseObjects(this MigrationBuilder migrationBuilder)
+    public static MigrationBuilder AddQuotaKitDatabaseObjects(this MigrationBuilder migrationBuilder) =>
+        migrationBuilder.UpgradeQuotaKitDatabaseObjects(1);
+
+    /// <summary>Removes what <see cref="AddQuotaKitDatabaseObjects(MigrationBuilder)"/> added (the <c>Down</c> of version 1).</summary>
+    public static MigrationBuilder DropQuotaKitDatabaseObjects(this MigrationBuilder migrationBuilder) =>
+        migrationBuilder.DowngradeQuotaKitDatabaseObjects(1);
+
+    /// <summary>
+    /// Installs schema version <paramref name="version"/> over version <paramref name="version"/> − 1, with the frozen SQL
+    /// of that version. Version 1 is <see cref="AddQuotaKitDatabaseObjects(MigrationBuilder)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not a schema version of this QuotaKit.</exception>
+    public static MigrationBuilder UpgradeQuotaKitDatabaseObjects(this MigrationBuilder migrationBuilder, int version)
     {
         ArgumentNullException.ThrowIfNull(migrationBuilder);
-        migrationBuilder.Sql(
-            """
-            ALTER TABLE quotakit.usage_counters
-                ADD CONSTRAINT ex_usage_counters_no_overlap
-                EXCLUDE USING gist (subject_id WITH =, feature_key WITH =, tstzrange(period_start, period_end, '[)') WITH &&);
-            """);
-        migrationBuilder.Sql(RecordUsageFunction.Create);
+        foreach (var statement in FrozenObjects.Up(version))
+        {
+            migrationBuilder.Sql(statement);
+        }
+
         return migrationBuilder;
     }
 
-    /// <summary>Removes what <see cref="AddQuotaKitDatabaseObjects"/> added.</summary>
-    public static MigrationBuilder DropQuotaKitDatabaseObjects(this MigrationBuilder migrationBuilder)
+    /// <summary>Returns a database at schema version <paramref name="version"/> to version <paramref name="version"/> − 1
+    /// (the <c>Down</c> of <see cref="UpgradeQuotaKitDatabaseObjects"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="version"/> is not a schema version of this QuotaKit.</exception>
+    public static MigrationBuilder DowngradeQuotaKitDatabaseObjects(this MigrationBuilder migrationBuilder, int version)
     {
         ArgumentNullException.ThrowIfNull(migrationBuilder);
-        migrationBuilder.Sql(RecordUsageFunction.Drop);
-        migrationBuilder.Sql("ALTER TABLE quotakit.usage_counters DROP CONSTRAINT IF EXISTS ex_usage_counters_no_overlap;");
+        foreach (var statement in FrozenObjects.Down(version))
+        {
+            migrationBuilder.Sql(statement);
+        }
+
         return migrationBuilder;
     }
 }

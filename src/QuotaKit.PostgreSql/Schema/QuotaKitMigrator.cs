@@ -55,6 +55,20 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
         return await PendingAsync(context, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default) =>
+        SchemaVersionReader.ReadAsync(_dataSource.DataSource, cancellationToken);
+
+    public async Task VerifySchemaAsync(CancellationToken cancellationToken = default)
+    {
+        var version = await GetSchemaVersionAsync(cancellationToken).ConfigureAwait(false);
+        if (version < FrozenObjects.CurrentVersion)
+        {
+            throw new QuotaKitSchemaVersionException(version, FrozenObjects.CurrentVersion);
+        }
+
+        LogSchemaVerified(version);
+    }
+
     private static async Task<IReadOnlyList<string>> PendingAsync(QuotaKitDbContext context, CancellationToken cancellationToken)
     {
         // Asking EF for pending migrations on an empty database logs a failed query on the missing history table,
@@ -74,6 +88,9 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
         command.Parameters.AddWithValue("key", MigrationLockKey);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "QuotaKit schema version {Version} found; this QuotaKit needs it or later")]
+    private partial void LogSchemaVerified(int version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "QuotaKit schema is up to date")]
     private partial void LogUpToDate();

@@ -294,3 +294,24 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122061016_SchemaVersion2') THEN
+    CREATE OR REPLACE FUNCTION quotakit.schema_version() RETURNS integer
+        LANGUAGE sql IMMUTABLE
+        AS $$ SELECT 2 $$;
+    COMMENT ON FUNCTION quotakit.schema_version() IS 'The version of QuotaKit''s database objects (see docs/architecture.md). Version 1 (QuotaKit 0.1.0) has no such function.';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122061016_SchemaVersion2') THEN
+    INSERT INTO quotakit.__quotakit_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261122061016_SchemaVersion2', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1,0 +1,44 @@
+using System.Reflection;
+
+namespace QuotaKit.PostgreSql;
+
+/// <summary>
+/// QuotaKit's database objects per schema version, as frozen SQL files embedded in this assembly
+/// (<c>Schema/Objects/{object}.v{N}.sql</c> and <c>.v{N}.drop.sql</c>). A released version's files never change: a change
+/// to an object is a new file in a new version and a new migration (docs/architecture.md). Each version's Up runs on
+/// a database at the version before it; its Down returns the database to that version.
+/// </summary>
+internal static class FrozenObjects
+{
+    /// <summary>The schema version this QuotaKit needs and its newest migration installs.</summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>The statements that take a database from version <paramref name="version"/> − 1 to <paramref name="version"/>.</summary>
+    public static IReadOnlyList<string> Up(int version) => version switch
+    {
+        // Version 1 (0.1.0): emitted exactly as 0.1.0's AddQuotaKitDatabaseObjects did, two statements in this order.
+        1 => [Read("no_overlap.v1.sql"), Read("record_usage.v1.sql")],
+        2 => [Read("schema_version.v2.sql")],
+        _ => throw UnknownVersion(version),
+    };
+
+    /// <summary>The statements that take a database from version <paramref name="version"/> back to <paramref name="version"/> − 1.</summary>
+    public static IReadOnlyList<string> Down(int version) => version switch
+    {
+        1 => [Read("record_usage.v1.drop.sql"), Read("no_overlap.v1.drop.sql")],
+        2 => [Read("schema_version.v2.drop.sql")],
+        _ => throw UnknownVersion(version),
+    };
+
+    /// <summary>The text of one frozen file, exactly as stored.</summary>
+    public static string Read(string fileName)
+    {
+        using var stream = typeof(FrozenObjects).Assembly.GetManifestResourceStream($"QuotaKit.PostgreSql.Objects.{fileName}")
+            ?? throw new InvalidOperationException($"The frozen SQL object '{fileName}' is not embedded in {typeof(FrozenObjects).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static ArgumentOutOfRangeException UnknownVersion(int version) =>
+        new(nameof(version), version, $"QuotaKit's database objects have versions 1 to {CurrentVersion}; pass one of those.");
+}

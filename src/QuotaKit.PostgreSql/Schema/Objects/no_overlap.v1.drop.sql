@@ -1,0 +1,1 @@
+ALTER TABLE quotakit.usage_counters DROP CONSTRAINT IF EXISTS ex_usage_counters_no_overlap;

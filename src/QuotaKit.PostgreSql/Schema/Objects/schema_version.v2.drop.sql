@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS quotakit.schema_version();

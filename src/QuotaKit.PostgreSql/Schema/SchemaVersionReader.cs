@@ -1,0 +1,37 @@
+using Npgsql;
+
+namespace QuotaKit.PostgreSql;
+
+/// <summary>
+/// Reads which version of QuotaKit's database objects a database has: <c>quotakit.schema_version()</c> from version 2 on;
+/// version 1 (0.1.0) is recognised by its <c>record_usage</c> function; 0 means no QuotaKit schema.
+/// </summary>
+internal static class SchemaVersionReader
+{
+    private const string ProbeSql =
+        """
+        SELECT to_regprocedure('quotakit.schema_version()') IS NOT NULL,
+               to_regprocedure('quotakit.record_usage(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean, smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean)') IS NOT NULL
+        """;
+
+    public static async Task<int> ReadAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        bool hasVersionFunction, hasVersion1;
+        await using (var probe = dataSource.CreateCommand(ProbeSql))
+        await using (var reader = await probe.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            hasVersionFunction = reader.GetBoolean(0);
+            hasVersion1 = reader.GetBoolean(1);
+        }
+
+        if (!hasVersionFunction)
+        {
+            return hasVersion1 ? 1 : 0;
+        }
+
+        // A separate statement: the call cannot even be parsed where the function does not exist.
+        await using var command = dataSource.CreateCommand("SELECT quotakit.schema_version()");
+        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+}
