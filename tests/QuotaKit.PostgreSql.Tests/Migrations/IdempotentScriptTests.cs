@@ -16,7 +16,7 @@ public class IdempotentScriptTests : IClassFixture<FreshDatabase>
         _database = database;
     }
 
-    private static string ShippedScriptPath => Path.Combine(RepositoryRoot.Find(), "src", "QuotaKit.PostgreSql", "Schema", "quotakit.sql");
+    public static string ShippedScriptPath => Path.Combine(RepositoryRoot.Find(), "src", "QuotaKit.PostgreSql", "Schema", "quotakit.sql");
 
     [Fact]
     public async Task The_shipped_script_is_what_the_current_migrations_generate()

@@ -14,7 +14,7 @@ public sealed record SchemaFingerprint(
         await ListAsync(dataSource,
             "SELECT conname || ':' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'quotakit'::regnamespace"),
         await ListAsync(dataSource, "SELECT indexdef FROM pg_indexes WHERE schemaname = 'quotakit'"),
-        await ListAsync(dataSource, "SELECT proname FROM pg_proc WHERE pronamespace = 'quotakit'::regnamespace"));
+        await ListAsync(dataSource, "SELECT proname || ':' || md5(regexp_replace(prosrc, '\\s+', ' ', 'g')) FROM pg_proc WHERE pronamespace = 'quotakit'::regnamespace"));
 
     public IEnumerable<string> ConstraintNames => Constraints.Select(c => c.Split(':')[0]);
 

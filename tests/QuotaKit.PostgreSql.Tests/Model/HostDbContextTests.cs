@@ -23,7 +23,7 @@ public class HostDbContextTests : IClassFixture<FreshDatabase>
     {
         await using var context = new HostDbContext(_database.ConnectionString);
         await context.Database.EnsureCreatedAsync(); // stands in for the host's own migrations
-        await ExecuteAsync(context, new MigrationBuilder(context.Database.ProviderName).AddQuotaKitDatabaseObjects());
+        await HostMigrations.ExecuteAsync(context, new MigrationBuilder(context.Database.ProviderName).AddQuotaKitDatabaseObjects());
 
         await using var host = TrackerHost.Create(_database.ConnectionString, new QuotaKit.Testing.FakeClock(Instant.FromUtc(2025, 6, 1, 12, 0)), q => q
             .AddFeature("images", PeriodPolicy.Day)
@@ -38,13 +38,6 @@ public class HostDbContextTests : IClassFixture<FreshDatabase>
         decisions.Select(d => d.Allowed).Should().Equal(true, true, false);
         (await context.Invoices.CountAsync()).Should().Be(0, "the host's own tables live beside QuotaKit's");
         context.Model.FindEntityType(typeof(UsageCounter))!.GetSchema().Should().Be("quotakit");
-    }
-
-    private static async Task ExecuteAsync(DbContext context, MigrationBuilder migration)
-    {
-        var commands = context.GetService<IMigrationsSqlGenerator>().Generate(migration.Operations, context.Model);
-        await context.GetService<IMigrationCommandExecutor>()
-            .ExecuteNonQueryAsync(commands, context.GetService<IRelationalConnection>());
     }
 
     private sealed class HostDbContext(string connectionString) : DbContext
