@@ -28,7 +28,7 @@ public class MigrationTests : IClassFixture<FreshDatabase>
         afterFirst.Tables.Should().BeEquivalentTo(
             "subject_grants", "subject_limit_overrides", "subjects", "usage_counters", "usage_events", "__quotakit_migrations");
         afterFirst.ConstraintNames.Should().Contain(["ck_usage_counters_period", "ex_usage_counters_no_overlap", "pk_usage_counters"]);
-        afterFirst.Functions.Should().Contain("record_usage");
+        afterFirst.FunctionNames.Should().Contain(["record_usage", "schema_version"]);
         afterSecond.Should().BeEquivalentTo(afterFirst);
         (await host.Services.GetRequiredService<IQuotaKitMigrator>().GetPendingMigrationsAsync()).Should().BeEmpty();
     }

@@ -18,6 +18,8 @@ public sealed record SchemaFingerprint(
 
     public IEnumerable<string> ConstraintNames => Constraints.Select(c => c.Split(':')[0]);
 
+    public IEnumerable<string> FunctionNames => Functions.Select(f => f.Split(':')[0]);
+
     private static async Task<IReadOnlyList<string>> ListAsync(NpgsqlDataSource dataSource, string sql)
     {
         await using var command = dataSource.CreateCommand(sql + " ORDER BY 1");
