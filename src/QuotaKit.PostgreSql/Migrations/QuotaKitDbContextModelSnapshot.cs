@@ -219,6 +219,10 @@ namespace QuotaKit.PostgreSql.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
 
+                    b.Property<Guid?>("CallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("call_id");
+
                     b.Property<string>("FeatureKey")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -35,6 +35,12 @@ public sealed class UsageEvent
     /// <summary>The caller's idempotency key, unique per subject; <c>null</c> when none was given.</summary>
     public string? IdempotencyKey { get; set; }
 
+    /// <summary>
+    /// The id of the tracker call that recorded the event (schema version 2 on; <c>null</c> before). A retry of the same
+    /// call carries the same id, so a replay found by the tracker's own retry is not reported as the caller's replay.
+    /// </summary>
+    public Guid? CallId { get; set; }
+
     /// <summary>Optional caller metadata, stored as <c>jsonb</c>.</summary>
     public string? Metadata { get; set; }
 

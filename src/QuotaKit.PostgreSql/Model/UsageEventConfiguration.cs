@@ -19,6 +19,7 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
         builder.Property(e => e.PeriodStart).HasColumnName("period_start").HasColumnType("timestamptz").HasConversion(InstantConverters.Required);
         builder.Property(e => e.PeriodEnd).HasColumnName("period_end").HasColumnType("timestamptz").HasConversion(InstantConverters.Required);
         builder.Property(e => e.IdempotencyKey).HasColumnName("idempotency_key").HasMaxLength(QuotaKitSchema.IdempotencyKeyMaxLength);
+        builder.Property(e => e.CallId).HasColumnName("call_id");
         builder.Property(e => e.Metadata).HasColumnName("metadata").HasColumnType("jsonb");
         builder.Property(e => e.Outcome).HasColumnName("outcome");
         builder.Property(e => e.UsedAfter).HasColumnName("used_after");

@@ -18,7 +18,7 @@ internal static class FrozenObjects
     {
         // Version 1 (0.1.0): emitted exactly as 0.1.0's AddQuotaKitDatabaseObjects did, two statements in this order.
         1 => [Read("no_overlap.v1.sql"), Read("record_usage.v1.sql")],
-        2 => [Read("schema_version.v2.sql")],
+        2 => [Read("record_usage.v2.sql"), Read("schema_version.v2.sql")],
         _ => throw UnknownVersion(version),
     };
 
@@ -26,7 +26,7 @@ internal static class FrozenObjects
     public static IReadOnlyList<string> Down(int version) => version switch
     {
         1 => [Read("record_usage.v1.drop.sql"), Read("no_overlap.v1.drop.sql")],
-        2 => [Read("schema_version.v2.drop.sql")],
+        2 => [Read("schema_version.v2.drop.sql"), Read("record_usage.v2.drop.sql")],
         _ => throw UnknownVersion(version),
     };
 

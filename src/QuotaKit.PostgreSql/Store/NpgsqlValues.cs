@@ -23,9 +23,6 @@ internal static class NpgsqlValues
     public static NpgsqlParameter<string[]> TextArray(string[] values) =>
         new() { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
 
-    public static NpgsqlParameter<DateTime[]> TimestampArray(IReadOnlyList<Instant> instants) =>
-        new() { TypedValue = instants.Select(i => i.ToDateTimeUtc()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz };
-
     public static Instant ReadInstant(NpgsqlDataReader reader, int ordinal) =>
         Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 }

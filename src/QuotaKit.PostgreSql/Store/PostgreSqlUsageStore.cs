@@ -7,26 +7,29 @@ using Npgsql;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage</c> (one round trip,
+/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v2</c> (one round trip,
 /// one transaction, the counter row locked while it decides); reads are single parameterised statements. Npgsql
 /// failures come out as <see cref="QuotaStoreUnavailableException"/>, saying whether a write may have committed.
 /// </summary>
 internal sealed class PostgreSqlUsageStore : UsageStore
 {
-    private const string ReadUsedSql =
-        "SELECT used FROM quotakit.usage_counters WHERE subject_id = $1 AND feature_key = $2 AND period_start = $3";
-
-    private const string ReadManyUsedSql =
+    // The period holding the instant: the latest one starting at or before it, if it has not ended (as record_usage_v2 finds it).
+    private const string ReadCountersSql =
         """
-        SELECT p.i, c.used
-        FROM unnest($2::text[], $3::timestamptz[]) WITH ORDINALITY AS p(feature_key, period_start, i)
-        JOIN quotakit.usage_counters c
-          ON c.subject_id = $1 AND c.feature_key = p.feature_key AND c.period_start = p.period_start
+        SELECT k.i, c.period_start, c.period_end, c.used, c.limit_value, c.updated_at
+        FROM unnest($2::text[]) WITH ORDINALITY AS k(feature_key, i)
+        CROSS JOIN LATERAL (
+            SELECT period_start, period_end, used, limit_value, updated_at
+            FROM quotakit.usage_counters
+            WHERE subject_id = $1 AND feature_key = k.feature_key AND period_start <= $3
+            ORDER BY period_start DESC
+            LIMIT 1) c
+        WHERE c.period_end > $3
         """;
 
     private const string ReadHistorySql =
         """
-        SELECT period_start, period_end, used, limit_value
+        SELECT period_start, period_end, used, limit_value, updated_at
         FROM quotakit.usage_counters
         WHERE subject_id = $1 AND feature_key = $2 AND period_start < $4 AND period_end > $3
         ORDER BY period_start
@@ -97,7 +100,7 @@ internal sealed class PostgreSqlUsageStore : UsageStore
             }
             catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
             {
-                throw new InvalidAmountException(write.Amount, $"the counter would overflow (more than {long.MaxValue} units).");
+                throw new InvalidAmountException(write.Amount, $"the counter of {write} would exceed {long.MaxValue} units. Nothing was written; refund units or wait for the next period.");
             }
             catch (NpgsqlException exception)
             {
@@ -114,33 +117,29 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     /// <summary>Closes the pool's idle connections, which may be dead after a server restart or a terminated session.</summary>
     public override void PrepareRetry() => _dataSource.Clear();
 
-    public override Task<long> ReadUsedAsync(string subjectId, string featureKey, Instant periodStart, CancellationToken cancellationToken) =>
-        ReadingAsync($"a usage read for subject '{subjectId}'", async () =>
-        {
-            await using var command = _dataSource.CreateCommand(ReadUsedSql);
-            command.Parameters.Add(NpgsqlValues.Text(subjectId));
-            command.Parameters.Add(NpgsqlValues.Text(featureKey));
-            command.Parameters.Add(NpgsqlValues.Timestamp(periodStart));
-            var used = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return used is long value ? value : 0;
-        });
+    public override async Task<StoredPeriod?> ReadCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken) =>
+        (await ReadCountersAsync(subjectId, [featureKey], at, cancellationToken).ConfigureAwait(false))[0];
 
-    public override Task<IReadOnlyList<long>> ReadUsedAsync(
-        string subjectId, IReadOnlyList<string> featureKeys, IReadOnlyList<Instant> periodStarts, CancellationToken cancellationToken) =>
-        ReadingAsync<IReadOnlyList<long>>($"a usage read for subject '{subjectId}'", async () =>
+    public override Task<IReadOnlyList<StoredPeriod?>> ReadCountersAsync(
+        string subjectId, IReadOnlyList<string> featureKeys, Instant at, CancellationToken cancellationToken) =>
+        ReadingAsync<IReadOnlyList<StoredPeriod?>>($"a usage read for subject '{subjectId}'", async () =>
         {
-            await using var command = _dataSource.CreateCommand(ReadManyUsedSql);
+            await using var command = _dataSource.CreateCommand(ReadCountersSql);
             command.Parameters.Add(NpgsqlValues.Text(subjectId));
             command.Parameters.Add(NpgsqlValues.TextArray([.. featureKeys]));
-            command.Parameters.Add(NpgsqlValues.TimestampArray(periodStarts));
-            var used = new long[featureKeys.Count];
+            command.Parameters.Add(NpgsqlValues.Timestamp(at));
+            var counters = new StoredPeriod?[featureKeys.Count];
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                used[reader.GetInt64(0) - 1] = reader.GetInt64(1);
+                counters[reader.GetInt64(0) - 1] = new StoredPeriod(
+                    new UsagePeriod(NpgsqlValues.ReadInstant(reader, 1), NpgsqlValues.ReadInstant(reader, 2)),
+                    reader.GetInt64(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                    NpgsqlValues.ReadInstant(reader, 5));
             }
 
-            return used;
+            return counters;
         });
 
     public override Task<IReadOnlyList<StoredPeriod>> ReadHistoryAsync(
@@ -159,7 +158,8 @@ internal sealed class PostgreSqlUsageStore : UsageStore
                 rows.Add(new StoredPeriod(
                     new UsagePeriod(NpgsqlValues.ReadInstant(reader, 0), NpgsqlValues.ReadInstant(reader, 1)),
                     reader.GetInt64(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt64(3)));
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                    NpgsqlValues.ReadInstant(reader, 4)));
             }
 
             return rows;

@@ -2,31 +2,33 @@ using Npgsql;
 
 namespace QuotaKit.PostgreSql;
 
-/// <summary>Reads the one row <c>quotakit.record_usage</c> answers: a fresh decision, or the stored first call of a replay.</summary>
+/// <summary>Reads the one row <c>quotakit.record_usage_v2</c> answers: a fresh decision, or the stored first call of a replay.</summary>
 internal static class RecordUsageReader
 {
     public static async ValueTask<UsageWriteResult> ReadAsync(NpgsqlDataReader reader)
     {
         if (!await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            throw new InvalidOperationException("quotakit.record_usage returned no row.");
+            throw new InvalidOperationException("quotakit.record_usage_v2 returned no row.");
         }
 
         var outcome = (UsageOutcome)reader.GetInt16(0);
         var used = reader.GetInt64(1);
-        if (!reader.GetBoolean(4))
+        var period = new UsagePeriod(NpgsqlValues.ReadInstant(reader, 4), NpgsqlValues.ReadInstant(reader, 5));
+        if (!reader.GetBoolean(6))
         {
-            return UsageWriteResult.Decided(new UsageWriteDecision(outcome, used), reader.GetInt32(2), reader.GetInt32(3));
+            return UsageWriteResult.Decided(new UsageWriteDecision(outcome, used), period, reader.GetInt32(2), reader.GetInt32(3));
         }
 
         var first = new StoredUsageCall(
-            FeatureKey: reader.GetString(5),
-            OperationName: reader.GetString(6),
-            Amount: reader.GetInt64(7),
-            Period: new UsagePeriod(NpgsqlValues.ReadInstant(reader, 8), NpgsqlValues.ReadInstant(reader, 9)),
-            Limit: FeatureLimit.FromParts((LimitKind)reader.GetInt16(10), reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetBoolean(12)),
+            FeatureKey: reader.GetString(8),
+            OperationName: reader.GetString(9),
+            Amount: reader.GetInt64(10),
+            Period: period,
+            Limit: FeatureLimit.FromParts((LimitKind)reader.GetInt16(11), reader.IsDBNull(12) ? null : reader.GetInt64(12), reader.GetBoolean(13)),
             Outcome: outcome,
-            UsedAfter: used);
+            UsedAfter: used,
+            CallId: reader.IsDBNull(7) ? null : reader.GetGuid(7));
         return UsageWriteResult.Replayed(first);
     }
 }

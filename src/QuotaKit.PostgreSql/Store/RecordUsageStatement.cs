@@ -4,14 +4,14 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// A reusable <c>quotakit.record_usage</c> command with its 17 typed parameters, so a call allocates no command and no
+/// A reusable <c>quotakit.record_usage_v2</c> command with its 18 typed parameters, so a call allocates no command and no
 /// parameter objects: <see cref="Bind"/> sets the values, the caller attaches a connection, executes and returns it to
 /// its pool. One instance is used by one call at a time.
 /// </summary>
 internal sealed class RecordUsageStatement
 {
     public const string Sql =
-        "SELECT * FROM quotakit.record_usage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+        "SELECT * FROM quotakit.record_usage_v2($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
     private readonly NpgsqlParameter<string> _subjectId = new() { NpgsqlDbType = NpgsqlDbType.Text };
     private readonly NpgsqlParameter<string> _featureKey = new() { NpgsqlDbType = NpgsqlDbType.Text };
@@ -30,6 +30,7 @@ internal sealed class RecordUsageStatement
     private readonly NpgsqlParameter _idempotencyKey = new() { NpgsqlDbType = NpgsqlDbType.Text };
     private readonly NpgsqlParameter _metadata = new() { NpgsqlDbType = NpgsqlDbType.Jsonb };
     private readonly NpgsqlParameter<bool> _recordEvent = new() { NpgsqlDbType = NpgsqlDbType.Boolean };
+    private readonly NpgsqlParameter<Guid> _callId = new() { NpgsqlDbType = NpgsqlDbType.Uuid };
 
     public RecordUsageStatement()
     {
@@ -37,7 +38,7 @@ internal sealed class RecordUsageStatement
         NpgsqlParameter[] parameters =
         [
             _subjectId, _featureKey, _periodStart, _periodEnd, _operation, _amount, _limit, _enforce, _deniedOutcome,
-            _limitKind, _limitSoft, _thresholds, _now, _occurredAt, _idempotencyKey, _metadata, _recordEvent,
+            _limitKind, _limitSoft, _thresholds, _now, _occurredAt, _idempotencyKey, _metadata, _recordEvent, _callId,
         ];
         Command.Parameters.AddRange(parameters);
     }
@@ -65,6 +66,7 @@ internal sealed class RecordUsageStatement
         _idempotencyKey.Value = (object?)write.IdempotencyKey ?? DBNull.Value;
         _metadata.Value = (object?)write.MetadataJson ?? DBNull.Value;
         _recordEvent.TypedValue = recordEvent;
+        _callId.TypedValue = write.CallId;
     }
 
     /// <summary>Drops the references to the last call's values and connection before the statement goes back to its pool.</summary>

@@ -2,9 +2,6 @@ using NodaTime;
 
 namespace QuotaKit.Testing;
 
-/// <summary>Identifies one counter: a subject's usage of a feature in the period starting at <see cref="PeriodStart"/>.</summary>
-internal readonly record struct CounterKey(string SubjectId, string FeatureKey, Instant PeriodStart);
-
 /// <summary>The in-memory counterpart of a <c>usage_counters</c> row. Mutated only under the store's lock.</summary>
 internal sealed class InMemoryCounter
 {
@@ -13,7 +10,7 @@ internal sealed class InMemoryCounter
         Period = period;
     }
 
-    /// <summary>The period; its end moves earlier when a later period starts inside it (the subject's schedule changed).</summary>
+    /// <summary>The period; its end moves when the subject's schedule changes while it is open (see <see cref="UsageStore.WriteAsync"/>).</summary>
     public UsagePeriod Period { get; set; }
 
     public long Used { get; set; }
@@ -23,4 +20,9 @@ internal sealed class InMemoryCounter
 
     /// <summary>The highest alert threshold already reported in this period; 0 when none.</summary>
     public int AlertedPercent { get; set; }
+
+    /// <summary>When the usage was last changed (the clock's instant of the last write that applied).</summary>
+    public Instant LastWriteAt { get; set; }
+
+    public StoredPeriod ToStoredPeriod() => new(Period, Used, LimitValue, LastWriteAt);
 }

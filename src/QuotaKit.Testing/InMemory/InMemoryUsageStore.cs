@@ -11,7 +11,7 @@ namespace QuotaKit.Testing;
 public sealed class InMemoryUsageStore : UsageStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<CounterKey, InMemoryCounter> _counters = new();
+    private readonly Dictionary<(string SubjectId, string FeatureKey), InMemoryCounters> _counters = new();
     private readonly Dictionary<(string SubjectId, string Key), (StoredUsageCall Call, Instant RecordedAt)> _idempotency = new();
 
     /// <inheritdoc />
@@ -21,54 +21,91 @@ public sealed class InMemoryUsageStore : UsageStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var idempotencyKey = (write.SubjectId, write.IdempotencyKey ?? "");
-            if (write.IdempotencyKey is not null && _idempotency.TryGetValue(idempotencyKey, out var first))
+            var key = (write.SubjectId, write.IdempotencyKey ?? "");
+            if (write.IdempotencyKey is not null && _idempotency.TryGetValue(key, out var first))
             {
                 return ValueTask.FromResult(UsageWriteResult.Replayed(first.Call));
             }
 
-            var counterKey = new CounterKey(write.SubjectId, write.FeatureKey, write.Period.Start);
-            _counters.TryGetValue(counterKey, out var counter);
-            var decision = write.Apply(counter?.Used ?? 0);
-            var alertLevelBefore = counter?.AlertedPercent ?? 0;
-            if (decision.Applied)
-            {
-                counter ??= CreateCounter(counterKey, write.Period);
-                counter.Used = decision.UsedAfter;
-                counter.LimitValue = write.Limit.AsNumber;
-                counter.AlertedPercent = Math.Max(counter.AlertedPercent, write.AlertLevelAt(decision.UsedAfter));
-            }
-
+            var result = Apply(write);
             if (write.IdempotencyKey is not null)
             {
                 var call = new StoredUsageCall(
-                    write.FeatureKey, write.OperationName, write.Amount, write.Period, write.Limit, decision.Outcome, decision.UsedAfter);
-                _idempotency[idempotencyKey] = (call, write.RecordedAt);
+                    write.FeatureKey, write.OperationName, write.Amount, result.Period, write.Limit, result.Outcome, result.Used, write.CallId);
+                _idempotency[key] = (call, write.RecordedAt);
             }
 
-            return ValueTask.FromResult(UsageWriteResult.Decided(decision, alertLevelBefore, counter?.AlertedPercent ?? 0));
+            return ValueTask.FromResult(result);
         }
     }
 
+    // The rule of UsageStore.WriteAsync, step by step as quotakit.record_usage_v2 does it.
+    private UsageWriteResult Apply(UsageWrite write)
+    {
+        var counters = CountersOf(write.SubjectId, write.FeatureKey);
+        var counter = counters.LatestStartingAtOrBefore(write.OccurredAt);
+        var holdsInstant = counter is not null && counter.Period.End > write.OccurredAt;
+        InMemoryCounter? cut = null;
+        if (holdsInstant && counter!.Period.Start < write.Period.Start && counter.LastWriteAt < write.Period.Start)
+        {
+            // A period of another schedule none of whose usage falls in the new period: the new period starts afresh.
+            (holdsInstant, cut) = (false, counter);
+        }
+
+        if (!holdsInstant)
+        {
+            var onEmpty = write.Apply(0);
+            if (!onEmpty.Applied)
+            {
+                return UsageWriteResult.Decided(onEmpty, write.Period, 0, 0);
+            }
+
+            if (cut is not null)
+            {
+                cut.Period = new UsagePeriod(cut.Period.Start, write.Period.Start);
+            }
+
+            // A new period starts no earlier than the one before it ends and ends no later than the one after it starts.
+            var start = counter is not null && counter.Period.End > write.Period.Start ? counter.Period.End : write.Period.Start;
+            var end = Earlier(write.Period.End, counters.FirstStartAfter(write.OccurredAt));
+            counter = counters.Add(new UsagePeriod(start, end));
+        }
+
+        var period = counter!.Period.End == write.Period.End
+            ? counter.Period
+            : new UsagePeriod(counter.Period.Start, Earlier(write.Period.End, counters.FirstStartAfter(counter.Period.Start)));
+        var decision = write.Apply(counter.Used);
+        var alertLevelBefore = counter.AlertedPercent;
+        if (decision.Applied)
+        {
+            counter.Used = decision.UsedAfter;
+            counter.LimitValue = write.Limit.AsNumber;
+            counter.AlertedPercent = Math.Max(counter.AlertedPercent, write.AlertLevelAt(decision.UsedAfter));
+            counter.Period = period;
+            counter.LastWriteAt = write.RecordedAt;
+        }
+
+        return UsageWriteResult.Decided(decision, period, alertLevelBefore, counter.AlertedPercent);
+    }
+
     /// <inheritdoc />
-    public override Task<long> ReadUsedAsync(string subjectId, string featureKey, Instant periodStart, CancellationToken cancellationToken)
+    public override Task<StoredPeriod?> ReadCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return Task.FromResult(UsedIn(new CounterKey(subjectId, featureKey, periodStart)));
+            return Task.FromResult(CounterHolding(subjectId, featureKey, at));
         }
     }
 
     /// <inheritdoc />
-    public override Task<IReadOnlyList<long>> ReadUsedAsync(
-        string subjectId, IReadOnlyList<string> featureKeys, IReadOnlyList<Instant> periodStarts, CancellationToken cancellationToken)
+    public override Task<IReadOnlyList<StoredPeriod?>> ReadCountersAsync(
+        string subjectId, IReadOnlyList<string> featureKeys, Instant at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(featureKeys);
-        ArgumentNullException.ThrowIfNull(periodStarts);
         lock (_gate)
         {
-            IReadOnlyList<long> used = featureKeys.Select((key, i) => UsedIn(new CounterKey(subjectId, key, periodStarts[i]))).ToArray();
-            return Task.FromResult(used);
+            IReadOnlyList<StoredPeriod?> counters = featureKeys.Select(key => CounterHolding(subjectId, key, at)).ToArray();
+            return Task.FromResult(counters);
         }
     }
 
@@ -78,11 +115,9 @@ public sealed class InMemoryUsageStore : UsageStore
     {
         lock (_gate)
         {
-            IReadOnlyList<StoredPeriod> rows = _counters
-                .Where(c => c.Key.SubjectId == subjectId && c.Key.FeatureKey == featureKey)
-                .Where(c => c.Value.Period.Start < range.End && c.Value.Period.End > range.Start)
-                .OrderBy(c => c.Value.Period.Start)
-                .Select(c => new StoredPeriod(c.Value.Period, c.Value.Used, c.Value.LimitValue))
+            IReadOnlyList<StoredPeriod> rows = CountersOf(subjectId, featureKey).All
+                .Where(c => c.Period.Start < range.End && c.Period.End > range.Start)
+                .Select(c => c.ToStoredPeriod())
                 .ToList();
             return Task.FromResult(rows);
         }
@@ -99,21 +134,18 @@ public sealed class InMemoryUsageStore : UsageStore
         }
     }
 
-    private long UsedIn(CounterKey key) => _counters.TryGetValue(key, out var counter) ? counter.Used : 0;
+    private StoredPeriod? CounterHolding(string subjectId, string featureKey, Instant at) =>
+        CountersOf(subjectId, featureKey).LatestStartingAtOrBefore(at) is { } counter && counter.Period.End > at ? counter.ToStoredPeriod() : null;
 
-    /// <summary>Creates a period's counter; an earlier period the new one starts inside (the subject's schedule changed)
-    /// ends where the new one starts, as in the PostgreSQL store.</summary>
-    private InMemoryCounter CreateCounter(CounterKey key, UsagePeriod period)
+    private InMemoryCounters CountersOf(string subjectId, string featureKey)
     {
-        foreach (var (otherKey, other) in _counters)
+        if (!_counters.TryGetValue((subjectId, featureKey), out var counters))
         {
-            if (otherKey.SubjectId == key.SubjectId && otherKey.FeatureKey == key.FeatureKey &&
-                other.Period.Start < period.Start && period.Start < other.Period.End)
-            {
-                other.Period = new UsagePeriod(other.Period.Start, period.Start);
-            }
+            _counters[(subjectId, featureKey)] = counters = new InMemoryCounters();
         }
 
-        return _counters[key] = new InMemoryCounter(period);
+        return counters;
     }
+
+    private static Instant Earlier(Instant end, Instant? nextStart) => nextStart is { } next && next < end ? next : end;
 }

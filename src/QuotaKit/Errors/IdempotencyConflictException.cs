@@ -8,7 +8,8 @@ public sealed class IdempotencyConflictException : QuotaKitException
 {
     /// <summary>Creates the exception for the key and what differed.</summary>
     public IdempotencyConflictException(string subjectId, string idempotencyKey, string difference)
-        : base($"Idempotency key '{idempotencyKey}' of subject '{subjectId}' was first used for a different call ({difference}).")
+        : base($"Idempotency key '{idempotencyKey}' of subject '{subjectId}' was first used for a different call ({difference}). " +
+               "Nothing was applied. A retry must repeat the first call exactly; give a new call a new key.")
     {
         SubjectId = subjectId;
         IdempotencyKey = idempotencyKey;

@@ -5,7 +5,8 @@ public sealed class InvalidSubjectException : QuotaKitException
 {
     /// <summary>Creates the exception with the reason.</summary>
     public InvalidSubjectException(string reason)
-        : base($"Invalid subject id: {reason}")
+        : base($"Invalid subject id: {reason} Pass the id of the user, organisation, tenant or API key the usage belongs to: " +
+               "1 to 256 characters of valid Unicode, without NUL.")
     {
     }
 }

@@ -46,8 +46,15 @@ public sealed class QuotaStoreUnavailableException : QuotaKitException
     public bool IsTransient { get; }
 
     private static string Describe(string operation, bool outcomeUnknown, Exception inner) =>
-        $"The usage store failed during {operation}: {inner.Message} " +
+        $"QuotaKit's store failed during {operation}: {Sentence(inner.Message)} " +
         (outcomeUnknown
-            ? "The write may or may not have been applied; retry with the same idempotency key to find out safely."
-            : "Nothing was written.");
+            ? "The write may or may not have been applied. Retry with the same idempotency key to find out safely; without a key, a retry may count twice."
+            : "Nothing was written. Retry when the store is reachable again.");
+
+    /// <summary>The provider's message as a sentence: trimmed, ending with a full stop.</summary>
+    private static string Sentence(string message)
+    {
+        var text = message.Trim();
+        return text.Length == 0 || text[^1] is '.' or '!' or '?' ? text : text + ".";
+    }
 }

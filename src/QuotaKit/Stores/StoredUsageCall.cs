@@ -8,8 +8,10 @@ namespace QuotaKit;
 /// <param name="Limit">The limit in force.</param>
 /// <param name="Outcome">The outcome.</param>
 /// <param name="UsedAfter">The counter's value right after the call.</param>
+/// <param name="CallId">The <see cref="UsageWrite.CallId"/> of the call; <c>null</c> when the store did not keep it.</param>
 public sealed record StoredUsageCall(
-    string FeatureKey, string OperationName, long Amount, UsagePeriod Period, FeatureLimit Limit, UsageOutcome Outcome, long UsedAfter)
+    string FeatureKey, string OperationName, long Amount, UsagePeriod Period, FeatureLimit Limit, UsageOutcome Outcome, long UsedAfter,
+    Guid? CallId)
 {
     /// <summary>How <paramref name="write"/> differs from this first call, for <see cref="IdempotencyConflictException"/>;
     /// <c>null</c> when it is the same call.</summary>

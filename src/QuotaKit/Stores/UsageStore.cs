@@ -33,22 +33,36 @@ public abstract class UsageStore
     /// that no hard limit is ever overshot, also across processes when the store is shared.
     /// </summary>
     /// <remarks>
-    /// A write refused on a counter that does not exist yet creates nothing. When the period is new and a stored period
-    /// of the same subject and feature contains its start (the subject's schedule changed), the stored period ends where
-    /// the new one starts, so that periods never overlap.
+    /// <para>
+    /// The counter is the stored period of the subject and feature that holds <see cref="UsageWrite.OccurredAt"/>.
+    /// Normally it is <see cref="UsageWrite.Period"/> itself. Periods never overlap, and a schedule change (time zone,
+    /// billing anchor, tz database) neither fails nor resets usage:
+    /// </para>
+    /// <list type="bullet">
+    /// <item>When no stored period holds the instant, the new counter spans <see cref="UsageWrite.Period"/>, starting no
+    /// earlier than the end of the stored period before it and ending no later than the start of the stored period after
+    /// it. A write refused on such an empty counter creates nothing.</item>
+    /// <item>When the stored period that holds the instant is of another schedule (it starts or ends elsewhere than
+    /// <see cref="UsageWrite.Period"/>) and its last write came before <see cref="UsageWrite.Period"/> started, none of
+    /// its usage belongs to the new period: it ends where <see cref="UsageWrite.Period"/> starts, and a new counter
+    /// starts from zero as above.</item>
+    /// <item>Otherwise the stored period joins the new one: a write that applies moves its end to the end of
+    /// <see cref="UsageWrite.Period"/> (not past the next stored period); its start and usage stay.</item>
+    /// </list>
+    /// <para>Answer the counter's resulting period in <see cref="UsageWriteResult.Period"/>.</para>
     /// </remarks>
     public abstract ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken);
 
-    /// <summary>The usage stored for one subject and feature in the period starting at <paramref name="periodStart"/>; 0 when none.</summary>
-    public abstract Task<long> ReadUsedAsync(string subjectId, string featureKey, Instant periodStart, CancellationToken cancellationToken);
+    /// <summary>The stored period of one subject and feature that holds <paramref name="at"/>; <c>null</c> when none does.</summary>
+    public abstract Task<StoredPeriod?> ReadCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The usage stored for one subject in several counters at once (a usage page), in one round trip where the store
-    /// has round trips: element <c>i</c> of the answer is the usage of <paramref name="featureKeys"/>[i] in the period
-    /// starting at <paramref name="periodStarts"/>[i], 0 when none.
+    /// The stored periods of one subject that hold <paramref name="at"/>, for several features at once (a usage page), in
+    /// one round trip where the store has round trips: element <c>i</c> is the counter of <paramref name="featureKeys"/>[i],
+    /// <c>null</c> when none holds the instant.
     /// </summary>
-    public abstract Task<IReadOnlyList<long>> ReadUsedAsync(
-        string subjectId, IReadOnlyList<string> featureKeys, IReadOnlyList<Instant> periodStarts, CancellationToken cancellationToken);
+    public abstract Task<IReadOnlyList<StoredPeriod?>> ReadCountersAsync(
+        string subjectId, IReadOnlyList<string> featureKeys, Instant at, CancellationToken cancellationToken);
 
     /// <summary>Every stored period of one subject and feature that overlaps <paramref name="range"/>, oldest first.</summary>
     public abstract Task<IReadOnlyList<StoredPeriod>> ReadHistoryAsync(

@@ -27,7 +27,15 @@ public sealed class UsageWrite
         MetadataJson = options?.MetadataJson;
         RecordEvent = options?.MetadataJson is not null;
         (Enforce, DeniedOutcome) = UsageRules.WriteRule(operation, limit);
+        CallId = Guid.NewGuid();
     }
+
+    /// <summary>
+    /// Identifies this call. The tracker's own retry of the call sends the same id, so a store that finds the idempotency
+    /// key already claimed by this id answers the caller's first call, not a replay of an earlier one: keep it with the
+    /// key and return it in <see cref="StoredUsageCall.CallId"/>.
+    /// </summary>
+    public Guid CallId { get; }
 
     /// <summary>The subject.</summary>
     public string SubjectId { get; }
@@ -45,7 +53,11 @@ public sealed class UsageWrite
     /// <summary>The amount (a gauge's value for gauge operations); validated positive, or non-negative for gauges.</summary>
     public long Amount { get; }
 
-    /// <summary>The counter's period: the counter is identified by subject, feature and <see cref="UsagePeriod.Start"/>.</summary>
+    /// <summary>
+    /// The period that holds <see cref="OccurredAt"/> under the subject's current schedule (zone, anchor, policy). The
+    /// counter the write goes to is the stored period holding <see cref="OccurredAt"/>; it differs from this one only
+    /// after the schedule changed (see <see cref="UsageStore.WriteAsync"/>).
+    /// </summary>
     public UsagePeriod Period { get; }
 
     /// <summary>The limit in force (plan, override and grants).</summary>

@@ -3,10 +3,11 @@ namespace QuotaKit;
 /// <summary>What a store answers for a <see cref="UsageWrite"/>: a fresh decision, or the stored first call for a replay.</summary>
 public readonly record struct UsageWriteResult
 {
-    private UsageWriteResult(UsageOutcome outcome, long used, int alertLevelBefore, int alertLevelAfter, StoredUsageCall? replay)
+    private UsageWriteResult(UsageOutcome outcome, long used, UsagePeriod period, int alertLevelBefore, int alertLevelAfter, StoredUsageCall? replay)
     {
         Outcome = outcome;
         Used = used;
+        Period = period;
         AlertLevelBefore = alertLevelBefore;
         AlertLevelAfter = alertLevelAfter;
         Replay = replay;
@@ -18,6 +19,9 @@ public readonly record struct UsageWriteResult
     /// <summary>The counter's value after the write.</summary>
     public long Used { get; }
 
+    /// <summary>The period of the counter the write went to (see <see cref="UsageStore.WriteAsync"/>).</summary>
+    public UsagePeriod Period { get; }
+
     /// <summary>The counter's alert level (highest threshold reached in the period) before the write.</summary>
     public int AlertLevelBefore { get; }
 
@@ -28,14 +32,14 @@ public readonly record struct UsageWriteResult
     /// <summary>The first call with the same idempotency key, when this write was a replay; <c>null</c> otherwise.</summary>
     public StoredUsageCall? Replay { get; }
 
-    /// <summary>A write the store decided now.</summary>
-    public static UsageWriteResult Decided(UsageWriteDecision decision, int alertLevelBefore, int alertLevelAfter) =>
-        new(decision.Outcome, decision.UsedAfter, alertLevelBefore, alertLevelAfter, replay: null);
+    /// <summary>A write the store decided now, on the counter of <paramref name="period"/>.</summary>
+    public static UsageWriteResult Decided(UsageWriteDecision decision, UsagePeriod period, int alertLevelBefore, int alertLevelAfter) =>
+        new(decision.Outcome, decision.UsedAfter, period, alertLevelBefore, alertLevelAfter, replay: null);
 
     /// <summary>A write whose idempotency key was already stored: nothing was applied, the first call answers.</summary>
     public static UsageWriteResult Replayed(StoredUsageCall first)
     {
         ArgumentNullException.ThrowIfNull(first);
-        return new(first.Outcome, first.UsedAfter, 0, 0, first);
+        return new(first.Outcome, first.UsedAfter, first.Period, 0, 0, first);
     }
 }

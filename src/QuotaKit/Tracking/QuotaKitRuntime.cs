@@ -77,7 +77,7 @@ internal sealed class QuotaKitRuntime
                 "subject has none. Set it with IQuotaAdministration.SetBillingAnchorAsync or return it from your ISubjectContextResolver.");
         }
 
-        return PeriodCalculator.GetPeriod(feature.Period, subject.TimeZone, subject.BillingAnchor, at);
+        return SupportedInstants.GetPeriod(feature, subject, at);
     }
 
     /// <summary>

@@ -41,7 +41,7 @@ internal static class UsageArguments
     {
         if (amount <= 0)
         {
-            throw new InvalidAmountException(amount, "it must be positive.");
+            throw new InvalidAmountException(amount, "it must be positive. Pass 1 or more units.");
         }
     }
 
@@ -50,7 +50,7 @@ internal static class UsageArguments
     {
         if (value < 0)
         {
-            throw new InvalidAmountException(value, "a gauge value cannot be negative.");
+            throw new InvalidAmountException(value, "a gauge value cannot be negative. Pass 0 or more.");
         }
     }
 
@@ -104,41 +104,46 @@ internal static class UsageArguments
                 throw new InvalidUsageOptionsException("metadata must be a JSON object.");
             }
 
-            if (!HasValidStrings(document.RootElement))
+            // The parsed names and values are checked, not the raw text: "C:\\u0000dir" is an escaped backslash, no NUL.
+            if (FindInvalidString(document.RootElement) is { } problem)
             {
-                throw new InvalidUsageOptionsException("metadata contains a string that is not valid Unicode (an unpaired surrogate).");
+                throw new InvalidUsageOptionsException(problem);
             }
         }
         catch (JsonException exception)
         {
-            throw new InvalidUsageOptionsException($"metadata is not valid JSON ({exception.Message}).");
-        }
-
-        // PostgreSQL's jsonb cannot hold the NUL character.
-        if (json.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) || json.Contains('\0', StringComparison.Ordinal))
-        {
-            throw new InvalidUsageOptionsException("metadata cannot contain the NUL character.");
+            throw new InvalidUsageOptionsException($"metadata is not valid JSON ({exception.Message.TrimEnd('.')}).");
         }
     }
 
-    /// <summary>Whether every property name and string value is valid Unicode (jsonb refuses unpaired surrogates).</summary>
-    private static bool HasValidStrings(JsonElement element)
+    /// <summary>
+    /// What jsonb cannot store in a property name or string value: the NUL character, or invalid Unicode (an unpaired
+    /// surrogate); <c>null</c> when every one is fine.
+    /// </summary>
+    private static string? FindInvalidString(JsonElement element)
     {
         try
         {
             return element.ValueKind switch
             {
-                JsonValueKind.String => !HasUnpairedSurrogate(element.GetString()!),
-                JsonValueKind.Array => element.EnumerateArray().All(HasValidStrings),
-                JsonValueKind.Object => element.EnumerateObject().All(p => !HasUnpairedSurrogate(p.Name) && HasValidStrings(p.Value)),
-                _ => true,
+                JsonValueKind.String => InvalidText(element.GetString()!),
+                JsonValueKind.Array => element.EnumerateArray().Select(FindInvalidString).FirstOrDefault(p => p is not null),
+                JsonValueKind.Object => element.EnumerateObject()
+                    .Select(p => InvalidText(p.Name) ?? FindInvalidString(p.Value)).FirstOrDefault(p => p is not null),
+                _ => null,
             };
         }
         catch (InvalidOperationException)
         {
-            return false; // System.Text.Json refuses to decode an invalid escape sequence
+            // System.Text.Json refuses to decode an invalid escape sequence.
+            return "metadata contains a string that is not valid Unicode (an unpaired surrogate).";
         }
     }
+
+    private static string? InvalidText(string text) =>
+        text.Contains('\0', StringComparison.Ordinal) ? "metadata cannot contain the NUL character (PostgreSQL's jsonb cannot store it)."
+        : HasUnpairedSurrogate(text) ? "metadata contains a string that is not valid Unicode (an unpaired surrogate)."
+        : null;
 
     private static bool HasUnpairedSurrogate(string text)
     {

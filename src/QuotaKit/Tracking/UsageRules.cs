@@ -19,6 +19,23 @@ internal static class UsageRules
         return (operation == UsageOperation.Consume && hardLimited, UsageOutcome.LimitExceeded);
     }
 
+    /// <summary>
+    /// What a check answers for consuming <paramref name="amount"/> on a counter at <paramref name="used"/>: exactly what
+    /// the consume would decide, and <see cref="UsageOutcome.LimitExceeded"/> where the consume would be refused because
+    /// the counter cannot hold the sum. A check always answers.
+    /// </summary>
+    public static UsageOutcome Preview(long used, long amount, FeatureLimit limit)
+    {
+        try
+        {
+            return Decide(UsageOperation.Consume, used, amount, limit).Outcome;
+        }
+        catch (InvalidAmountException)
+        {
+            return UsageOutcome.LimitExceeded;
+        }
+    }
+
     /// <summary>The outcome of <paramref name="operation"/> on a counter at <paramref name="used"/>, and the value after it
     /// when it is applied.</summary>
     /// <exception cref="InvalidAmountException">The counter would exceed <see cref="long.MaxValue"/>.</exception>
@@ -34,18 +51,19 @@ internal static class UsageRules
                 return (UsageOutcome.Allowed, Math.Max(used, amount));
         }
 
+        // Refusal is decided before the sum is formed, so a counter near long.MaxValue still answers "limit exceeded";
+        // an enforced limit is a number (a disabled feature's is 0), and limit - amount cannot overflow.
         var (enforce, deniedOutcome) = WriteRule(operation, limit);
-        if (enforce && deniedOutcome == UsageOutcome.FeatureDisabled)
+        if (enforce && used > limit.AsNumber.GetValueOrDefault() - amount)
         {
-            return (UsageOutcome.FeatureDisabled, used);
+            return (deniedOutcome, used);
         }
 
         if (used > long.MaxValue - amount)
         {
-            throw new InvalidAmountException(amount, $"the counter is at {used} and would exceed {long.MaxValue}.");
+            throw new InvalidAmountException(amount, $"the counter is at {used} and would exceed {long.MaxValue}. Nothing was written; refund units or wait for the next period.");
         }
 
-        var usedAfter = used + amount;
-        return enforce && usedAfter > (limit.AsNumber ?? long.MaxValue) ? (deniedOutcome, used) : (UsageOutcome.Allowed, usedAfter);
+        return (UsageOutcome.Allowed, used + amount);
     }
 }

@@ -20,13 +20,12 @@ public sealed partial class UsageTracker
         var instant = at ?? _clock.GetCurrentInstant();
         var limit = _runtime.GetLimit(subject, featureKey, instant);
         var period = QuotaKitRuntime.GetPeriod(feature, subject, instant);
-        var used = await StoreCalls.ReadAsync(
-            _store, () => _store.ReadUsedAsync(subjectId, featureKey, period.Start, cancellationToken)).ConfigureAwait(false);
-
-        // A check is judged exactly as the consume it previews.
-        var (outcome, _) = UsageRules.Decide(UsageOperation.Consume, used, amount, limit);
+        var counter = await StoreCalls.ReadAsync(
+            _store, () => _store.ReadCounterAsync(subjectId, featureKey, instant, cancellationToken)).ConfigureAwait(false);
+        var (used, effective) = Effective(counter, period);
+        var outcome = UsageRules.Preview(used, amount, limit);
         _metrics.RecordCall("check", featureKey, outcome == UsageOutcome.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return new UsageDecision(subjectId, featureKey, outcome, used, limit, period, isReplay: false);
+        return new UsageDecision(subjectId, featureKey, outcome, used, limit, effective, isReplay: false);
     }
 
     /// <inheritdoc />
@@ -38,10 +37,13 @@ public sealed partial class UsageTracker
         var features = _runtime.FeaturesWithPeriods(subject);
         var periods = features.Select(f => QuotaKitRuntime.GetPeriod(f, subject, instant)).ToArray();
         var keys = features.Select(f => f.Key).ToArray();
-        var starts = periods.Select(p => p.Start).ToArray();
-        var used = await StoreCalls.ReadAsync(_store, () => _store.ReadUsedAsync(subjectId, keys, starts, cancellationToken)).ConfigureAwait(false);
+        var counters = await StoreCalls.ReadAsync(_store, () => _store.ReadCountersAsync(subjectId, keys, instant, cancellationToken)).ConfigureAwait(false);
         return features
-            .Select((f, i) => new FeatureUsage(f.Key, f.Unit, used[i], _runtime.GetLimit(subject, f.Key, instant), periods[i]))
+            .Select((f, i) =>
+            {
+                var (used, period) = Effective(counters[i], periods[i]);
+                return new FeatureUsage(f.Key, f.Unit, used, _runtime.GetLimit(subject, f.Key, instant), period);
+            })
             .ToList();
     }
 
@@ -53,14 +55,33 @@ public sealed partial class UsageTracker
         var feature = _runtime.GetFeature(featureKey);
         UsageArguments.ValidateHistoryRange(from, to);
 
+        // All history is asked for naturally as [Instant.MinValue, Instant.MaxValue): read what can be stored.
+        var range = SupportedInstants.Clamp(from, to);
+        if (range is null)
+        {
+            return [];
+        }
+
         var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
-        var range = new UsagePeriod(from, to);
-        var rows = await StoreCalls.ReadAsync(_store, () => _store.ReadHistoryAsync(subjectId, featureKey, range, cancellationToken)).ConfigureAwait(false);
+        var rows = await StoreCalls.ReadAsync(_store, () => _store.ReadHistoryAsync(subjectId, featureKey, range.Value, cancellationToken)).ConfigureAwait(false);
         return rows
             .Select(r => new FeatureUsage(
                 feature.Key, feature.Unit, r.Used, QuotaKitRuntime.RecordedLimit(r.LimitValue, _runtime.GetLimit(subject, featureKey, r.Period.Start)), r.Period))
             .ToList();
     }
+
+    /// <summary>
+    /// The usage and period a read shows, as the next write would find them (see <see cref="UsageStore.WriteAsync"/>):
+    /// the stored period holding the instant; after a schedule change, that period with the new schedule's end when
+    /// some of its usage falls in the new schedule's period, else the new period, still empty.
+    /// </summary>
+    private static (long Used, UsagePeriod Period) Effective(StoredPeriod? counter, UsagePeriod computed) => counter switch
+    {
+        null => (0, computed),
+        _ when counter.Period == computed => (counter.Used, computed),
+        _ when counter.Period.Start < computed.Start && counter.LastWriteAt < computed.Start => (0, computed),
+        _ => (counter.Used, new UsagePeriod(counter.Period.Start, computed.End)),
+    };
 
     private ValueTask<SubjectContext> ResolveAsync(string subjectId, CancellationToken cancellationToken)
     {

@@ -108,7 +108,7 @@ public sealed partial class UsageTracker : IUsageTracker
     {
         if (result.Replay is not { } first)
         {
-            return new UsageDecision(write.SubjectId, write.FeatureKey, result.Outcome, result.Used, write.Limit, write.Period, isReplay: false);
+            return new UsageDecision(write.SubjectId, write.FeatureKey, result.Outcome, result.Used, write.Limit, result.Period, isReplay: false);
         }
 
         if (first.DifferenceFrom(write) is { } difference)
@@ -116,14 +116,17 @@ public sealed partial class UsageTracker : IUsageTracker
             throw new IdempotencyConflictException(write.SubjectId, write.IdempotencyKey!, difference);
         }
 
-        return new UsageDecision(write.SubjectId, write.FeatureKey, first.Outcome, first.UsedAfter, first.Limit, first.Period, isReplay: true);
+        // The key was claimed by this very call when the tracker's retry finds its own committed first attempt: that is
+        // the caller's first call, not a replay of an earlier one.
+        var isReplay = first.CallId != write.CallId;
+        return new UsageDecision(write.SubjectId, write.FeatureKey, first.Outcome, first.UsedAfter, first.Limit, first.Period, isReplay);
     }
 
     private async Task DispatchAlertsAsync(UsageWrite write, UsageWriteResult result, Instant now)
     {
         foreach (var threshold in AlertThresholds.NewlyCrossed(write.AlertThresholdArray, result.AlertLevelBefore, result.AlertLevelAfter))
         {
-            var alert = new QuotaAlert(write.SubjectId, write.FeatureKey, threshold, result.Used, write.Limit, write.Period, now);
+            var alert = new QuotaAlert(write.SubjectId, write.FeatureKey, threshold, result.Used, write.Limit, result.Period, now);
             await _alerts.DispatchAsync(alert).ConfigureAwait(false);
         }
     }

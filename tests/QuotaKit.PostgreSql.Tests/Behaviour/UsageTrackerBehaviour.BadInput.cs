@@ -40,7 +40,8 @@ public abstract partial class UsageTrackerBehaviour
 
         await FluentActions.Awaiting(() => Tracker.IncrementAsync(Subject, "exports", 1, Key("overflow")))
             .Should().ThrowAsync<InvalidAmountException>();
-        await FluentActions.Awaiting(() => ConsumeAsync("exports", 1)).Should().ThrowAsync<InvalidAmountException>();
+        await FluentActions.Awaiting(() => ConsumeAsync("exports", 1)).Should().ThrowAsync<InvalidAmountException>(
+            "an unlimited consume is refused only because the counter cannot hold the sum");
 
         full.Used.Should().Be(long.MaxValue);
         (await UsedAsync("exports")).Should().Be(long.MaxValue);

@@ -30,13 +30,14 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
-    public async Task Re_anchoring_closes_the_current_period_at_the_change_instant_and_counts_from_zero()
+    public async Task Re_anchoring_to_now_ends_the_open_cycle_at_the_change_and_the_new_cycle_counts_from_zero()
     {
         await Admin.SetBillingAnchorAsync(Subject, January15);
         await ConsumeAsync("billed_minutes", 30);
         var change = Monday0900 + Duration.FromHours(1); // 2025-03-10T10:00Z, inside [2025-02-15, 2025-03-15)
         Clock.SetTo(change);
 
+        // The 30 minutes were used before the new cycle began, so none of them belongs to it.
         await Admin.SetBillingAnchorAsync(Subject, change);
         var afterChange = await ConsumeAsync("billed_minutes", 5);
         var history = await Tracker.GetHistoryAsync(Subject, "billed_minutes", January15, Instant.FromUtc(2025, 5, 1, 0, 0));

@@ -24,7 +24,8 @@ public abstract partial class UsageTrackerBehaviour
         var reuse = () => ConsumeAsync("images", 2, Key("request-7"));
 
         (await reuse.Should().ThrowAsync<IdempotencyConflictException>()).Which.Message.Should().Be(
-            $"Idempotency key 'request-7' of subject '{Subject}' was first used for a different call (amount 2 instead of 1).");
+            $"Idempotency key 'request-7' of subject '{Subject}' was first used for a different call (amount 2 instead of 1). " +
+            "Nothing was applied. A retry must repeat the first call exactly; give a new call a new key.");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -10,6 +11,13 @@ namespace QuotaKit.PostgreSql.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<Guid>(
+                name: "call_id",
+                schema: "quotakit",
+                table: "usage_events",
+                type: "uuid",
+                nullable: true);
+
             migrationBuilder.UpgradeQuotaKitDatabaseObjects(2);
         }
 
@@ -17,6 +25,11 @@ namespace QuotaKit.PostgreSql.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DowngradeQuotaKitDatabaseObjects(2);
+
+            migrationBuilder.DropColumn(
+                name: "call_id",
+                schema: "quotakit",
+                table: "usage_events");
         }
     }
 }

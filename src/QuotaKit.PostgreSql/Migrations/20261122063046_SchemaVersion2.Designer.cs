@@ -12,7 +12,7 @@ using QuotaKit.PostgreSql;
 namespace QuotaKit.PostgreSql.Migrations
 {
     [DbContext(typeof(QuotaKitDbContext))]
-    [Migration("20261122061016_SchemaVersion2")]
+    [Migration("20261122063046_SchemaVersion2")]
     partial class SchemaVersion2
     {
         /// <inheritdoc />
@@ -221,6 +221,10 @@ namespace QuotaKit.PostgreSql.Migrations
                     b.Property<long>("Amount")
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
+
+                    b.Property<Guid?>("CallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("call_id");
 
                     b.Property<string>("FeatureKey")
                         .IsRequired()

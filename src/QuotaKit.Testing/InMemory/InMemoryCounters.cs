@@ -1,0 +1,47 @@
+using NodaTime;
+
+namespace QuotaKit.Testing;
+
+/// <summary>
+/// One subject's periods of one feature, ordered by start, never overlapping: finds the period that holds an instant
+/// and the neighbours a new period must fit between. Used only under the store's lock.
+/// </summary>
+internal sealed class InMemoryCounters
+{
+    private readonly SortedList<Instant, InMemoryCounter> _byStart = new();
+
+    public IEnumerable<InMemoryCounter> All => _byStart.Values;
+
+    /// <summary>The latest counter starting at or before <paramref name="instant"/> (it may have ended); <c>null</c> when none.</summary>
+    public InMemoryCounter? LatestStartingAtOrBefore(Instant instant)
+    {
+        var starts = _byStart.Keys;
+        int low = 0, high = starts.Count - 1, found = -1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (starts[middle] <= instant)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return found < 0 ? null : _byStart.Values[found];
+    }
+
+    /// <summary>The start of the first counter starting after <paramref name="instant"/>; <c>null</c> when none.</summary>
+    public Instant? FirstStartAfter(Instant instant) =>
+        _byStart.Keys.Where(start => start > instant).Select(start => (Instant?)start).FirstOrDefault();
+
+    public InMemoryCounter Add(UsagePeriod period)
+    {
+        var counter = new InMemoryCounter(period);
+        _byStart.Add(period.Start, counter);
+        return counter;
+    }
+}
