@@ -5,13 +5,13 @@ using QuotaKit.Benchmarks.Infrastructure;
 namespace QuotaKit.Benchmarks.Load;
 
 /// <summary>
-/// The limit for this design: the SQL QuotaKit's hot path sends, with the same 17 parameters, as a prepared command on a
+/// The limit for this design: the SQL QuotaKit's hot path sends, with the same 18 parameters, as a prepared command on a
 /// plain <see cref="NpgsqlDataSource"/>: one round trip, no configuration look-up, no subject cache, no period calculation.
 /// </summary>
 internal sealed class RawNpgsqlContender(NpgsqlDataSource dataSource, Workload workload) : IContender
 {
     private const string Sql =
-        "SELECT * FROM quotakit.record_usage($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+        "SELECT * FROM quotakit.record_usage_v2($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
     private static readonly int[] Thresholds = [80, 100];
 
@@ -59,6 +59,7 @@ internal sealed class RawNpgsqlContender(NpgsqlDataSource dataSource, Workload w
         p.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
         p.Add(new NpgsqlParameter<bool> { TypedValue = false });
+        p.Add(new NpgsqlParameter<Guid> { TypedValue = Guid.NewGuid(), NpgsqlDbType = NpgsqlDbType.Uuid });
         return command;
     }
 }
