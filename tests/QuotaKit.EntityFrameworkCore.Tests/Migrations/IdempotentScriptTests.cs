@@ -26,9 +26,9 @@ public class IdempotentScriptTests : IClassFixture<FreshDatabase>
         var generated = GenerateIdempotentScript();
 
         Normalize(shipped).Should().Be(Normalize(generated),
-            "src/QuotaKit.EntityFrameworkCore/Sql/quotakit.sql is stale: regenerate it with " +
+            "src/QuotaKit.EntityFrameworkCore/Sql/quotakit.sql is stale: regenerate it with 'bash eng/migrations.sh script' (it runs " +
             "'dotnet ef migrations script --idempotent --project src/QuotaKit.EntityFrameworkCore " +
-            "--startup-project samples/QuotaKit.Samples.Console -o src/QuotaKit.EntityFrameworkCore/Sql/quotakit.sql'");
+            "--startup-project samples/QuotaKit.Samples.Console -o src/QuotaKit.EntityFrameworkCore/Sql/quotakit.sql' after a build)");
     }
 
     [Fact]
