@@ -40,6 +40,9 @@ case "$command" in
     # shellcheck source=throwaway-postgres.sh
     source "$root/eng/throwaway-postgres.sh"
     throwaway_postgres_start
+    # An empty history table (QuotaKitSchema's names), so EF finds "nothing applied" instead of logging a failed query.
+    psql "host=$THROWAWAY_PG_DIR port=5432 user=quotakit dbname=postgres" -v ON_ERROR_STOP=1 -q -c "CREATE SCHEMA quotakit" \
+      -c 'CREATE TABLE quotakit.__quotakit_migrations ("MigrationId" varchar(150) PRIMARY KEY, "ProductVersion" varchar(32) NOT NULL)'
     QUOTAKIT_CONNECTION_STRING="$THROWAWAY_PG_CONNECTION" ef migrations remove
     ;;
 esac
