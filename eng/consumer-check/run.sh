@@ -7,6 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 artifacts="$here/artifacts"
 packages="$artifacts/packages"
+store=QuotaKit.EntityFrameworkCore   # the PostgreSQL store package's id (ConsumerCheck.csproj references it too)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Its own package cache (NuGet.config says the same; this wins over a NUGET_PACKAGES set outside): never a stale QuotaKit.
 export NUGET_PACKAGES="$artifacts/nuget-cache"
@@ -46,7 +47,7 @@ for package in "$packages"/*.nupkg; do
     fail "$name: a dependency is above its 10.0.0 floor"
   fi
 done
-grep -qx 'sql/quotakit.sql' <<<"$(unzip -Z1 "$packages/QuotaKit.EntityFrameworkCore.$version.nupkg")" \
+grep -qx 'sql/quotakit.sql' <<<"$(unzip -Z1 "$packages/$store.$version.nupkg")" \
   || fail "the store package has no sql/quotakit.sql"
 if grep -i '<tags>' <<<"$(unzip -p "$packages/QuotaKit.$version.nupkg" '*.nuspec')" | grep -Eiq 'postgres|efcore|entityframework'; then
   fail "the core package's tags mention PostgreSQL or EF Core"
@@ -58,7 +59,7 @@ source "$root/eng/throwaway-postgres.sh"
 throwaway_postgres_start
 psql_at() { psql "host=$THROWAWAY_PG_DIR port=5432 user=quotakit dbname=$1" -v ON_ERROR_STOP=1 -q "${@:2}"; }
 psql_at postgres -c "CREATE DATABASE consumer" -c "CREATE DATABASE consumer_script"
-unzip -p "$packages/QuotaKit.EntityFrameworkCore.$version.nupkg" sql/quotakit.sql | psql_at consumer_script -f - >/dev/null
+unzip -p "$packages/$store.$version.nupkg" sql/quotakit.sql | psql_at consumer_script -f - >/dev/null
 echo "consumer_script created with the package's sql/quotakit.sql"
 
 echo "== Building and running the consumer app (QuotaKit $version from $packages) =="
