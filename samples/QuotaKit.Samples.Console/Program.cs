@@ -18,12 +18,22 @@ try
 
     var clock = new FakeClock(Month.Start);
     await using var services = SampleServices.Build(database.ConnectionString, clock);
+    var pending = await services.GetRequiredService<IQuotaKitMigrator>().GetPendingMigrationsAsync();
     await services.ApplyQuotaKitMigrationsAsync();
-    Console.WriteLine("Migrations: applied (QuotaKit's shipped EF Core migrations, schema 'quotakit')");
+    Console.WriteLine(pending.Count == 0
+        ? "Migrations: none pending (schema 'quotakit' is up to date)"
+        : $"Migrations: applied {string.Join(", ", pending)} (QuotaKit's shipped EF Core migrations, schema 'quotakit')");
 
     var sample = new SampleContext(services, clock, database.SubjectSuffix);
-    await MonthScript.RunAsync(sample);
-    await Report.PrintAsync(sample, services.GetRequiredService<AlertLog>());
+    try
+    {
+        await MonthScript.RunAsync(sample);
+        await Report.PrintAsync(sample, services.GetRequiredService<AlertLog>());
+    }
+    finally
+    {
+        await database.CleanUpAsync(sample.Subjects.Select(s => s.Id));
+    }
 
     Console.WriteLine();
     Console.WriteLine("Sample finished: every check held.");

@@ -35,7 +35,7 @@ internal sealed class SampleContext(IServiceProvider services, FakeClock clock, 
 
     /// <summary>Prints what a usage call answered.</summary>
     public void Log(SampleSubject subject, string call, UsageDecision decision) =>
-        Log(subject, $"{call,-42} {Text.Decision(decision)}");
+        Log(subject, $"{call,-44} {Text.Decision(decision)}");
 
     /// <summary>A routine call that must be allowed (the month's background usage); not printed.</summary>
     public static void RequireAllowed(UsageDecision decision) =>

@@ -32,6 +32,17 @@ internal sealed class SampleDatabase(string connectionString, string description
             server.ConnectionString, $"throwaway PostgreSQL on 127.0.0.1:{server.Port}, deleted at exit", "", server);
     }
 
+    /// <summary>In a database the sample did not create, deletes the rows of its subjects; a throwaway one goes whole.</summary>
+    public async Task CleanUpAsync(IEnumerable<string> subjectIds)
+    {
+        if (server is null)
+        {
+            var deleted = await SampleCleanup.DeleteSubjectsAsync(connectionString, subjectIds);
+            System.Console.WriteLine();
+            System.Console.WriteLine($"Cleaned up: deleted the sample's {deleted} rows from the given database.");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (server is not null)

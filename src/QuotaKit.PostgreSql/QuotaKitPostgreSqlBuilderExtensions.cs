@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,36 @@ public static class QuotaKitPostgreSqlBuilderExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _ = new NpgsqlConnectionStringBuilder(connectionString); // fails now, with the parser's message, if malformed
         return builder.UsePostgreSql(_ => new QuotaKitDataSource(NpgsqlDataSource.Create(connectionString), owned: true), configure);
+    }
+
+    /// <summary>
+    /// Stores usage in PostgreSQL at the connection string named <paramref name="connectionStringName"/> in
+    /// <paramref name="configuration"/>: <c>ConnectionStrings:Quotas</c> by default, i.e. the <c>"ConnectionStrings"</c>
+    /// section of appsettings.json or the environment variable <c>ConnectionStrings__Quotas</c>. It is read when the store
+    /// is first needed, so configuration added after this call (test hosts, secrets) counts.
+    /// </summary>
+    /// <exception cref="QuotaConfigurationException">When the store is first needed: the connection string is missing or empty.</exception>
+    public static QuotaKitBuilder UsePostgreSql(
+        this QuotaKitBuilder builder, IConfiguration configuration, string connectionStringName = "Quotas",
+        Action<QuotaKitPostgreSqlOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionStringName);
+        return builder.UsePostgreSql(provider =>
+        {
+            var connectionString = configuration.GetConnectionString(connectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new QuotaConfigurationException(
+                    $"the connection string 'ConnectionStrings:{connectionStringName}' is missing. Add it to appsettings.json " +
+                    $"(\"ConnectionStrings\": {{ \"{connectionStringName}\": \"Host=...;Database=...;Username=...;Password=...\" }}) " +
+                    $"or set the environment variable ConnectionStrings__{connectionStringName}.");
+            }
+
+            _ = new NpgsqlConnectionStringBuilder(connectionString); // the parser's message if malformed
+            return new QuotaKitDataSource(NpgsqlDataSource.Create(connectionString), owned: true);
+        }, configure);
     }
 
     /// <summary>Stores usage in PostgreSQL through the host's <paramref name="dataSource"/> (the host disposes it).</summary>

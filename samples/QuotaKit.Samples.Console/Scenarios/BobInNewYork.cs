@@ -24,7 +24,8 @@ internal static class BobInNewYork
                 SampleContext.RequireAllowed(call);
                 if (day is 8 or 30)
                 {
-                    sample.Log(bob, day == 8 ? "voice call, 60 s (80% of the month)" : "voice call, 60 s (new billing month)", call);
+                    sample.Log(bob, day == 8 ? "voice call, 60 s (80% of the monthly limit)" : "voice call, 60 s (new billing month)", call);
+                    sample.Log(bob, $"  billing month {Text.Period(call.Period, zone)}, from his anchor {Text.LocalTime(anchor, zone)}");
                 }
             });
         }

@@ -6,13 +6,16 @@ namespace QuotaKit.Testing;
 /// <summary>Runs a short-lived command, captures its output and fails with that output when it exits non-zero.</summary>
 internal static class CommandRunner
 {
-    public static async Task<string> RunAsync(
-        string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken, bool captureOutput = true)
+    // How long to wait for the rest of the output once the command has exited. Only a background process that
+    // inherited the pipes (a server started without its own log file) keeps them open longer; its output is not ours.
+    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(5);
+
+    public static async Task<string> RunAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
-            RedirectStandardOutput = captureOutput,
-            RedirectStandardError = captureOutput,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
             RedirectStandardInput = false,
             UseShellExecute = false,
         };
@@ -24,22 +27,32 @@ internal static class CommandRunner
         using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException($"Could not start '{fileName}'.");
         var output = new StringBuilder();
-        Task readOut = Task.CompletedTask, readErr = Task.CompletedTask;
-        if (captureOutput)
+        var reads = Task.WhenAll(CopyAsync(process.StandardOutput, output), CopyAsync(process.StandardError, output));
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            readOut = CopyAsync(process.StandardOutput, output);
-            readErr = CopyAsync(process.StandardError, output);
+            await reads.WaitAsync(OutputDrainTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Exited, but a process it started still holds the pipes: what we read so far is the command's output.
         }
 
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        await Task.WhenAll(readOut, readErr).ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"'{fileName} {string.Join(' ', arguments)}' exited with code {process.ExitCode}:{Environment.NewLine}{output}");
+                $"'{fileName} {string.Join(' ', arguments)}' exited with code {process.ExitCode}:{Environment.NewLine}{Text(output)}");
         }
 
-        return output.ToString();
+        return Text(output);
+    }
+
+    private static string Text(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
     }
 
     private static async Task CopyAsync(StreamReader reader, StringBuilder into)

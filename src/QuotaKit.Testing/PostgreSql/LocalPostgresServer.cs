@@ -120,7 +120,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await RunPgToolAsync("pg_ctl", ["restart", "-D", DataDirectory, "-m", "fast", "-l", LogFile, "-w", "-t", "60"],
-            cancellationToken, captureOutput: false).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false);
         await WaitUntilAcceptingConnectionsAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -149,10 +149,11 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         var serverOptions = string.Join(' ', settings.Select(s => $"-c {s.Key}={s.Value}"));
         try
         {
-            // Without a redirect of our own: pg_ctl sends the server's output to the log file (-l).
+            // pg_ctl's own progress lines are captured (they would land in the caller's console); the server's output
+            // goes to the log file (-l), so the server does not hold the captured pipes open.
             await RunPgToolAsync("pg_ctl",
                 ["start", "-D", DataDirectory, "-l", LogFile, "-o", serverOptions, "-w", "-t", "60"],
-                cancellationToken, captureOutput: false).ConfigureAwait(false);
+                cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException exception)
         {
@@ -179,13 +180,12 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         }
     }
 
-    private Task<string> RunPgToolAsync(
-        string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken, bool captureOutput = true)
+    private Task<string> RunPgToolAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var executable = Path.Combine(_binDirectory, PostgresBinaries.ExecutableName(tool));
         return _runAsPostgresUser
-            ? CommandRunner.RunAsync("runuser", ["-u", "postgres", "--", executable, .. arguments], cancellationToken, captureOutput)
-            : CommandRunner.RunAsync(executable, arguments, cancellationToken, captureOutput);
+            ? CommandRunner.RunAsync("runuser", ["-u", "postgres", "--", executable, .. arguments], cancellationToken)
+            : CommandRunner.RunAsync(executable, arguments, cancellationToken);
     }
 
     private static int FreeLoopbackPort()

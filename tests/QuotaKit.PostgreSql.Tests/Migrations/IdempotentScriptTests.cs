@@ -26,9 +26,9 @@ public class IdempotentScriptTests : IClassFixture<FreshDatabase>
         var generated = GenerateIdempotentScript();
 
         Normalize(shipped).Should().Be(Normalize(generated),
-            "src/QuotaKit.PostgreSql/Schema/quotakit.sql is stale: regenerate it with " +
+            "src/QuotaKit.PostgreSql/Schema/quotakit.sql is stale: regenerate it with 'bash eng/migrations.sh script' (it runs " +
             "'dotnet ef migrations script --idempotent --project src/QuotaKit.PostgreSql " +
-            "--startup-project samples/QuotaKit.Samples.Console -o src/QuotaKit.PostgreSql/Schema/quotakit.sql'");
+            "--startup-project samples/QuotaKit.Samples.Console -o src/QuotaKit.PostgreSql/Schema/quotakit.sql' after a build)");
     }
 
     [Fact]

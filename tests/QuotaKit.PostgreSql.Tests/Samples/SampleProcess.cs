@@ -15,7 +15,8 @@ internal static class SampleProcess
         public string AllOutput => $"--- stdout ---{Environment.NewLine}{StandardOutput}{Environment.NewLine}--- stderr ---{Environment.NewLine}{StandardError}";
     }
 
-    public static async Task<Result> RunAsync(string connectionString, TimeSpan timeout)
+    /// <summary>Runs the sample against <paramref name="connectionString"/>, or its own throwaway server when null.</summary>
+    public static async Task<Result> RunAsync(string? connectionString, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -24,7 +25,11 @@ internal static class SampleProcess
             UseShellExecute = false,
         };
         start.ArgumentList.Add(FindSampleDll());
-        start.ArgumentList.Add(connectionString);
+        if (connectionString is not null)
+        {
+            start.ArgumentList.Add(connectionString);
+        }
+
         start.Environment.Remove("QUOTAKIT_CONNECTION_STRING");
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the sample.");
