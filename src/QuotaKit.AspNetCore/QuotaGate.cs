@@ -25,7 +25,7 @@ internal sealed partial class QuotaGate(
     /// </summary>
     public async Task<IResult?> AdmitAsync(HttpContext http, IReadOnlyList<object?> arguments, IReadOnlyList<IQuotaRequirementMetadata> requirements)
     {
-        using var activity = QuotaKitHttpTelemetry.ActivitySource.StartActivity("QuotaKit gate");
+        using var activity = QuotaKitHttpTelemetry.ActivitySource.StartActivity("quotakit.gate");
         var subject = _options.SubjectResolver(http);
         if (string.IsNullOrEmpty(subject))
         {
