@@ -20,7 +20,7 @@ internal sealed class QuotaActionFilter(QuotaGate gate) : IAsyncActionFilter
             return;
         }
 
-        var requirements = http.GetEndpoint()?.Metadata.GetOrderedMetadata<IQuotaRequirementMetadata>() ?? [];
+        var requirements = QuotaGate.RequirementsOf(http);
         var rejection = await gate.AdmitAsync(http, context.ActionArguments.Values.ToList(), requirements);
         if (rejection is not null)
         {

@@ -17,7 +17,7 @@ internal sealed class QuotaEndpointFilter(QuotaGate gate) : IEndpointFilter
             return await next(context);
         }
 
-        var requirements = http.GetEndpoint()?.Metadata.GetOrderedMetadata<IQuotaRequirementMetadata>() ?? [];
+        var requirements = QuotaGate.RequirementsOf(http);
         var rejection = await gate.AdmitAsync(http, context.Arguments as IReadOnlyList<object?> ?? [.. context.Arguments], requirements);
         if (rejection is not null)
         {

@@ -20,6 +20,14 @@ internal sealed partial class QuotaGate(
         services.GetService<QuotaGate>() ?? ActivatorUtilities.CreateInstance<QuotaGate>(services);
 
     /// <summary>
+    /// The endpoint's requirements in order (route groups' and controllers' first). MVC lists an attribute that is also a
+    /// filter twice in the metadata, so the same instance is taken once.
+    /// </summary>
+    public static IReadOnlyList<IQuotaRequirementMetadata> RequirementsOf(HttpContext http) =>
+        http.GetEndpoint()?.Metadata.GetOrderedMetadata<IQuotaRequirementMetadata>().Distinct(ReferenceEqualityComparer.Instance)
+            .Cast<IQuotaRequirementMetadata>().ToList() ?? [];
+
+    /// <summary>
     /// Charges the request. Returns a response to send instead of running the handler, or null to run it (the decisions
     /// are then in <c>HttpContext.Features</c> as <see cref="IQuotaFeature"/>).
     /// </summary>
