@@ -1,14 +1,18 @@
 namespace QuotaKit.AspNetCore;
 
 /// <summary>The gate's record of one request: what was charged (and may be refunded) and what to advertise in headers.</summary>
-internal sealed class QuotaFeature(string subjectId, string? idempotencyKey, string refundKeyPrefix) : IQuotaFeature
+internal sealed class QuotaFeature(string subjectId, string? idempotencyKey) : IQuotaFeature
 {
+    // Refunds carry a key derived from the request (its Idempotency-Key, else an id made for it), so a refund is never
+    // applied twice for one charge. Made only when a refund happens.
+    private string? _refundKeyPrefix = idempotencyKey;
+
     private readonly List<UsageDecision> _decisions = [];
     private readonly List<string> _failedOpen = [];
 
     public string SubjectId => subjectId;
 
-    public string? IdempotencyKey => idempotencyKey;
+    public string? IdempotencyKey { get; } = idempotencyKey;
 
     public IReadOnlyList<UsageDecision> Decisions => _decisions;
 
@@ -22,7 +26,8 @@ internal sealed class QuotaFeature(string subjectId, string? idempotencyKey, str
     /// <summary>Decisions to advertise in the RateLimit headers (refund answers replace the charge they undo).</summary>
     internal List<UsageDecision> Advertised { get; } = [];
 
-    internal string RefundKey(string featureKey) => $"{refundKeyPrefix}:{featureKey}:refund";
+    internal string RefundKey(string featureKey) =>
+        $"{_refundKeyPrefix ??= Guid.NewGuid().ToString("N")}:{featureKey}:refund";
 
     internal void AddCharge(IQuotaRequirementMetadata requirement, long amount, UsageDecision decision)
     {

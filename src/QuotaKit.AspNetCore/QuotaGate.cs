@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -24,8 +25,13 @@ internal sealed partial class QuotaGate(
     /// filter twice in the metadata, so the same instance is taken once.
     /// </summary>
     public static IReadOnlyList<IQuotaRequirementMetadata> RequirementsOf(HttpContext http) =>
-        http.GetEndpoint()?.Metadata.GetOrderedMetadata<IQuotaRequirementMetadata>().Distinct(ReferenceEqualityComparer.Instance)
-            .Cast<IQuotaRequirementMetadata>().ToList() ?? [];
+        http.GetEndpoint() is { } endpoint
+            ? RequirementsByEndpoint.GetValue(endpoint, e => e.Metadata.GetOrderedMetadata<IQuotaRequirementMetadata>()
+                .Distinct(ReferenceEqualityComparer.Instance).Cast<IQuotaRequirementMetadata>().ToArray())
+            : [];
+
+    // An endpoint's metadata never changes: its requirements are collected once, not on every request.
+    private static readonly ConditionalWeakTable<Endpoint, IReadOnlyList<IQuotaRequirementMetadata>> RequirementsByEndpoint = new();
 
     /// <summary>
     /// Charges the request. Returns a response to send instead of running the handler, or null to run it (the decisions
@@ -48,8 +54,7 @@ internal sealed partial class QuotaGate(
         }
 
         var idempotencyKey = header.Count == 1 && !string.IsNullOrEmpty(header[0]) ? header[0] : null;
-        // Refunds carry a key derived from the request, so a refund is never applied twice for one charge.
-        var feature = new QuotaFeature(subject, idempotencyKey, idempotencyKey ?? Guid.NewGuid().ToString("N"));
+        var feature = new QuotaFeature(subject, idempotencyKey);
         http.Features.Set<IQuotaFeature>(feature);
 
         var context = new QuotaRequestContext(http, arguments);
