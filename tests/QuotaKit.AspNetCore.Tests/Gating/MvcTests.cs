@@ -61,10 +61,7 @@ public sealed class MvcTests
     {
         await using var host = await StartAsync();
         var subject = GateHost.NewSubject();
-        for (var i = 0; i < 3; i++)
-        {
-            (await host.PostAsync("/mvc/images", subject)).EnsureSuccessStatusCode();
-        }
+        await host.SpendAsync("/mvc/images", subject, 3);
 
         var response = await host.PostAsync("/mvc/images", subject);
 

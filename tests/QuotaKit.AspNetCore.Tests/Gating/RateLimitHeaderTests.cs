@@ -35,10 +35,7 @@ public sealed class RateLimitHeaderTests
     {
         await using var host = await StartAsync();
         var subject = GateHost.NewSubject();
-        for (var i = 0; i < 3; i++)
-        {
-            (await host.PostAsync("/images", subject)).EnsureSuccessStatusCode();
-        }
+        await host.SpendAsync("/images", subject, 3);
 
         var denied = await host.PostAsync("/images", subject);
 

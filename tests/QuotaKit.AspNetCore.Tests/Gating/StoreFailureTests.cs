@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,14 +14,8 @@ namespace QuotaKit.AspNetCore.Tests.Gating;
 /// </summary>
 public sealed class StoreFailureTests
 {
-    private static string UnreachableDatabase()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return $"Host=127.0.0.1;Port={port};Username=nobody;Database=nothing;Timeout=3;Pooling=false";
-    }
+    private static string UnreachableDatabase() =>
+        $"Host=127.0.0.1;Port={LoopbackPorts.Free()};Username=nobody;Database=nothing;Timeout=3;Pooling=false";
 
     private static Task<GateHost> StartAsync(Action<QuotaHttpOptions>? http = null) => GateHost.StartAsync(
         app =>

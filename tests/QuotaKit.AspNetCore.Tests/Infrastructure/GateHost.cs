@@ -100,6 +100,15 @@ internal sealed class GateHost : IAsyncDisposable
         return Client.SendAsync(request);
     }
 
+    /// <summary>Sends <paramref name="times"/> requests that must all be allowed, e.g. to spend a quota.</summary>
+    public async Task SpendAsync(string path, string subject, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            (await PostAsync(path, subject)).EnsureSuccessStatusCode();
+        }
+    }
+
     public async Task<long> UsedAsync(string subject, string feature) =>
         (await Tracker.CheckAsync(subject, feature)).Used;
 

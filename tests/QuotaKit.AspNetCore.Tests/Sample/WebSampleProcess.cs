@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+
+using QuotaKit.AspNetCore.Tests.Infrastructure;
+using QuotaKit.Tests.Shared;
 
 namespace QuotaKit.AspNetCore.Tests.Sample;
 
 /// <summary>
 /// The built web sample, run with <c>dotnet</c> in its own process on real Kestrel, on a free loopback port, against
-/// the given database. The test project references the sample (without its assembly) so it is built first, in the same
-/// configuration.
+/// the given database.
 /// </summary>
 internal sealed class WebSampleProcess : IAsyncDisposable
 {
@@ -37,14 +38,14 @@ internal sealed class WebSampleProcess : IAsyncDisposable
 
     public static async Task<WebSampleProcess> StartAsync(string connectionString, TimeSpan timeout)
     {
-        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        var baseAddress = new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(FindSampleDll());
+        start.ArgumentList.Add(BuiltSample.FindDll(SampleName, "QuotaKit.AspNetCore.Tests"));
         start.ArgumentList.Add(connectionString);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(baseAddress.ToString());
@@ -110,34 +111,5 @@ internal sealed class WebSampleProcess : IAsyncDisposable
                 _output.AppendLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>samples/QuotaKit.Samples.WebApi/bin/&lt;configuration&gt;/&lt;tfm&gt;/, mirroring this test assembly's folder.</summary>
-    private static string FindSampleDll()
-    {
-        var testOutput = AppContext.BaseDirectory;
-        var root = new DirectoryInfo(testOutput);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "QuotaKit.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"QuotaKit.sln was not found above {testOutput}.");
-        }
-
-        var relativeOutput = Path.GetRelativePath(Path.Combine(root.FullName, "tests", "QuotaKit.AspNetCore.Tests"), testOutput);
-        var dll = Path.Combine(root.FullName, "samples", SampleName, relativeOutput, SampleName + ".dll");
-        return File.Exists(dll)
-            ? dll
-            : throw new FileNotFoundException($"The built web sample was not found at {dll}; build the solution first (dotnet build QuotaKit.sln).", dll);
     }
 }
