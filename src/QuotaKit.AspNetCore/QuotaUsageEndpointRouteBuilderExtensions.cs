@@ -19,7 +19,7 @@ public static class QuotaUsageEndpointRouteBuilderExtensions
     public static RouteHandlerBuilder MapQuotaUsage(this IEndpointRouteBuilder endpoints, string pattern = "/usage")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapGet(pattern, GetUsageAsync).WithName("QuotaKitUsage");
+        return endpoints.MapGet(pattern, GetUsageAsync);
     }
 
     private static async Task<IResult> GetUsageAsync(

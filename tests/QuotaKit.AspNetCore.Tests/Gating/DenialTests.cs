@@ -98,4 +98,28 @@ public sealed class DenialTests
 
         runs.Should().Be(3);
     }
+
+    [Fact]
+    public async Task An_undeclared_feature_is_a_503_problem_not_a_500()
+    {
+        await using var host = await GateHost.StartAsync(app => app.MapPost("/typo", () => "ok").RequireQuota("imagse"));
+
+        var response = await host.PostAsync("/typo", GateHost.NewSubject());
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await response.ProblemAsync()).GetProperty("title").GetString().Should().Be("Quota configuration error");
+    }
+
+    [Fact]
+    public async Task Two_idempotency_keys_on_one_request_are_a_400_problem()
+    {
+        await using var host = await StartAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/images");
+        request.Headers.Add("X-User", GateHost.NewSubject());
+        request.Headers.Add("Idempotency-Key", ["a", "b"]);
+
+        var response = await host.Client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
 }
