@@ -1,6 +1,6 @@
 namespace QuotaKit.Benchmarks;
 
-/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only]</c>.</summary>
+/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --http-only | --http-in-memory]</c>.</summary>
 internal sealed record BenchmarkOptions
 {
     public const string ConnectionStringVariable = "QUOTAKIT_BENCH_CONNECTION_STRING";
@@ -14,6 +14,12 @@ internal sealed record BenchmarkOptions
     public bool RunLoad { get; init; } = true;
 
     public bool RunMicro { get; init; } = true;
+
+    /// <summary>Only the HTTP gate comparison (<c>/gated</c> against <c>/manual</c>), nothing else.</summary>
+    public bool RunHttpOnly { get; init; }
+
+    /// <summary>The HTTP comparison on the in-memory store: the gate's own cost without the database's.</summary>
+    public bool HttpInMemory { get; init; }
 
     /// <summary>
     /// Each contender's measured time at one concurrency is cut into this many slices, run in turn with the other
@@ -42,6 +48,8 @@ internal sealed record BenchmarkOptions
                 "--connection" when i + 1 < args.Length => options with { ConnectionString = args[++i] },
                 "--load-only" => options with { RunMicro = false },
                 "--micro-only" => options with { RunLoad = false },
+                "--http-only" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true },
+                "--http-in-memory" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true, HttpInMemory = true },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
         }
@@ -50,7 +58,7 @@ internal sealed record BenchmarkOptions
     }
 
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only]";
+        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --http-only | --http-in-memory]";
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NodaTime;
 using QuotaKit.Benchmarks;
+using QuotaKit.Benchmarks.Http;
 using QuotaKit.Benchmarks.Infrastructure;
 using QuotaKit.Benchmarks.Load;
 using QuotaKit.Benchmarks.Micro;
@@ -34,6 +35,15 @@ await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString))
 }
 
 Console.WriteLine($"PostgreSQL: {settings.ToMarkdown()}");
+if (options.RunHttpOnly)
+{
+    var http = new HttpGateSuite(options, workload, server.ConnectionString);
+    await http.RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(http.ToMarkdown());
+    return 0;
+}
+
 // The single-call part runs first, in a process no load round has touched: BenchmarkDotNet counts every allocation in
 // the process, and background work left over from the load part (closing pools) would be counted against the call.
 var micro = new List<MicroResult>();

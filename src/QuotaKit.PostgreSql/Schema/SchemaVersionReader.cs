@@ -14,7 +14,20 @@ internal static class SchemaVersionReader
                to_regprocedure('quotakit.record_usage(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean, smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean)') IS NOT NULL
         """;
 
+    /// <exception cref="QuotaStoreUnavailableException">The database cannot be reached or refused the query.</exception>
     public static async Task<int> ReadAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadVersionAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, "a read of QuotaKit's schema version");
+        }
+    }
+
+    private static async Task<int> ReadVersionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         bool hasVersionFunction, hasVersion1;
         await using (var probe = dataSource.CreateCommand(ProbeSql))

@@ -75,6 +75,15 @@ public abstract class UsageStore
     public abstract Task<int> ForgetIdempotencyKeysAsync(Instant recordedBefore, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Checks that the store can serve: its storage is reachable and has the schema this version of the store needs.
+    /// Health checks call it. Completes by default.
+    /// </summary>
+    /// <exception cref="QuotaStoreUnavailableException">The storage cannot be reached.</exception>
+    /// <exception cref="QuotaKitException">The storage is reachable but not ready (for example, a missing migration); the
+    /// message says what to do.</exception>
+    public virtual Task VerifyReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
     /// Called by the tracker before it retries a call that failed with a transient <see cref="QuotaStoreUnavailableException"/>:
     /// drop connections that may be dead (after a server restart or a terminated session). Does nothing by default.
     /// </summary>

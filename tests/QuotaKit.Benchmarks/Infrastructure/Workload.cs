@@ -45,6 +45,12 @@ internal sealed class Workload
     public ServiceProvider CreateQuotaKit(string connectionString)
     {
         var services = new ServiceCollection();
+        Register(services).UsePostgreSql(connectionString);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>Declares the workload's features and plan in <paramref name="services"/>; the caller adds the store.</summary>
+    public QuotaKitBuilder Register(IServiceCollection services) =>
         services.AddQuotaKit(q => q
             .UseClock(Clock)
             .AddFeature(Unbounded.FeatureKey, PeriodPolicy.Day)
@@ -52,8 +58,5 @@ internal sealed class Workload
             .AddPlan("bench", p => p.Limit(Unbounded.FeatureKey, Unbounded.Limit).Limit(Capped.FeatureKey, Capped.Limit))
             .UseDefaultPlan("bench")
             // Long enough to cover the run once warmed: the figures are for the cached path (see docs/benchmarks.md).
-            .Configure(o => o.SubjectCacheDuration = Duration.FromHours(1)))
-            .UsePostgreSql(connectionString);
-        return services.BuildServiceProvider();
-    }
+            .Configure(o => o.SubjectCacheDuration = Duration.FromHours(1)));
 }

@@ -65,6 +65,17 @@ public class SchemaUpgradeTests
     }
 
     [Fact]
+    public async Task A_host_whose_database_is_unreachable_at_start_up_still_starts()
+    {
+        // Nothing listens on port 1: the app starts, answers 503s through its gate, and its health check reports it.
+        using var host = BuildHost("Host=127.0.0.1;Port=1;Database=none;Username=none;Timeout=2", applyMigrations: false);
+
+        await host.StartAsync();
+
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_host_that_applies_migrations_at_start_up_upgrades_a_0_1_0_database_and_starts()
     {
         await using var database = await TestDatabase.CreateAsync("startup_upgrade_010");

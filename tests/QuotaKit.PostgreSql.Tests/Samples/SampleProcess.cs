@@ -24,7 +24,7 @@ internal static class SampleProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(FindSampleDll());
+        start.ArgumentList.Add(QuotaKit.Tests.Shared.BuiltSample.FindDll(SampleName, "QuotaKit.PostgreSql.Tests"));
         if (connectionString is not null)
         {
             start.ArgumentList.Add(connectionString);
@@ -47,28 +47,5 @@ internal static class SampleProcess
         }
 
         return new Result(process.ExitCode, await output, await error);
-    }
-
-    /// <summary>samples/QuotaKit.Samples.Console/bin/&lt;configuration&gt;/&lt;tfm&gt;/, mirroring this test assembly's folder.</summary>
-    private static string FindSampleDll()
-    {
-        var testOutput = AppContext.BaseDirectory;
-        var root = new DirectoryInfo(testOutput);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "QuotaKit.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"QuotaKit.sln was not found above {testOutput}.");
-        }
-
-        var testProject = Path.Combine(root.FullName, "tests", "QuotaKit.PostgreSql.Tests");
-        var relativeOutput = Path.GetRelativePath(testProject, testOutput);
-        var dll = Path.Combine(root.FullName, "samples", SampleName, relativeOutput, SampleName + ".dll");
-        return File.Exists(dll)
-            ? dll
-            : throw new FileNotFoundException($"The built sample was not found at {dll}; build the solution first (dotnet build QuotaKit.sln).", dll);
     }
 }
