@@ -23,7 +23,8 @@ internal static class MigrationHistoryTable
     }
 
     /// <summary>
-    /// Creates QuotaKit's schema and the history table as EF would (the provider's own script), when the table is missing.
+    /// Creates QuotaKit's schema and the history table as EF would (the provider's own script), when the table is missing:
+    /// a first install, so <c>btree_gist</c> is installed in QuotaKit's schema too (<see cref="BtreeGistExtension"/>).
     /// The caller holds the migration lock.
     /// </summary>
     public static async Task CreateIfNotExistsAsync(QuotaKitDbContext context, NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -33,6 +34,7 @@ internal static class MigrationHistoryTable
             return;
         }
 
+        await BtreeGistExtension.InstallInQuotaKitSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
         var script = context.GetService<IHistoryRepository>().GetCreateIfNotExistsScript();
         await using var command = new NpgsqlCommand($"CREATE SCHEMA IF NOT EXISTS {QuotaKitSchema.Name};\n{script}", connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
