@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using QuotaKit.Testing;
+using QuotaKit.PostgreSql.Tests.Infrastructure;
 
 namespace QuotaKit.PostgreSql.Tests.Migrations;
 
@@ -43,39 +43,31 @@ public class ExtensionPlacementTests
 
     private static async Task<(string Schema, long PublicFunctions)> MigrateAsync(bool hostInstalledBtreeGist)
     {
-        var connectionString = await SharedPostgres.CreateDatabaseAsync("extension_placement");
-        var publicFirst = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "public" }.ConnectionString;
-        try
+        await using var database = await ThrowawayDatabase.CreateAsync("extension_placement");
+        var publicFirst = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "public" }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(publicFirst);
+        if (hostInstalledBtreeGist)
         {
-            await using var dataSource = NpgsqlDataSource.Create(publicFirst);
-            if (hostInstalledBtreeGist)
-            {
-                await using var install = dataSource.CreateCommand("CREATE EXTENSION btree_gist");
-                await install.ExecuteNonQueryAsync();
-            }
-
-            var services = new ServiceCollection().AddLogging();
-            services.AddQuotaKit(q => q
-                .AddFeature("images", PeriodPolicy.Day)
-                .AddPlan("free", p => p.Limit("images", 3))
-                .UseDefaultPlan("free")
-                .UsePostgreSql(publicFirst));
-            await using (var provider = services.BuildServiceProvider())
-            {
-                await provider.GetRequiredService<IQuotaKitMigrator>().ApplyMigrationsAsync();
-                (await provider.GetRequiredService<IUsageTracker>().IncrementAsync("s", "images")).Used.Should().Be(1,
-                    "the exclusion constraint works wherever btree_gist is");
-            }
-
-            await using var command = dataSource.CreateCommand(PlacementSql);
-            await using var reader = await command.ExecuteReaderAsync();
-            (await reader.ReadAsync()).Should().BeTrue("the migrations install btree_gist");
-            return (reader.GetString(0), reader.GetInt64(1));
+            await using var install = dataSource.CreateCommand("CREATE EXTENSION btree_gist");
+            await install.ExecuteNonQueryAsync();
         }
-        finally
+
+        var services = new ServiceCollection().AddLogging();
+        services.AddQuotaKit(q => q
+            .AddFeature("images", PeriodPolicy.Day)
+            .AddPlan("free", p => p.Limit("images", 3))
+            .UseDefaultPlan("free")
+            .UsePostgreSql(publicFirst));
+        await using (var provider = services.BuildServiceProvider())
         {
-            NpgsqlConnection.ClearAllPools();
-            await SharedPostgres.DropDatabaseAsync(connectionString);
+            await provider.GetRequiredService<IQuotaKitMigrator>().ApplyMigrationsAsync();
+            (await provider.GetRequiredService<IUsageTracker>().IncrementAsync("s", "images")).Used.Should().Be(1,
+                "the exclusion constraint works wherever btree_gist is");
         }
+
+        await using var command = dataSource.CreateCommand(PlacementSql);
+        await using var reader = await command.ExecuteReaderAsync();
+        (await reader.ReadAsync()).Should().BeTrue("the migrations install btree_gist");
+        return (reader.GetString(0), reader.GetInt64(1));
     }
 }
