@@ -181,8 +181,9 @@ public sealed class FaultProxy : IAsyncDisposable
             // The reply started at a message boundary: the client sent the statement only after the previous reply ended.
             if (frames.EndsWith(buffer.AsSpan(0, read), ReadyForQuery))
             {
-                connection.Cut();
+                // Signalled before the cut, so whoever sees the client fail also sees that the reply was lost.
                 _replyLost.TrySetResult(true);
+                connection.Cut();
                 return;
             }
         }

@@ -75,7 +75,7 @@ public class FaultProxyTests : IClassFixture<FreshDatabase>
             await refused.OpenAsync();
         };
         await open.Should().ThrowAsync<NpgsqlException>();
-        proxy.RefusedConnections.Should().Be(1);
+        proxy.RefusedConnections.Should().BePositive("the proxy closed the attempt (Npgsql may try more than once)");
 
         proxy.AcceptNewConnections();
         await using var accepted = new NpgsqlConnection(pooling);

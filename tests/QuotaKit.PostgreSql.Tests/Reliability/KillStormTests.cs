@@ -71,7 +71,6 @@ public class KillStormTests : IClassFixture<OwnServerDatabase>
         // Each terminated backend costs its replacement plus, through Npgsql's pool clear, about one live connection opened
         // since the last kill; more would mean connections churn for another reason (e.g. a retry loop reconnecting).
         sessions.Should().BeLessThanOrEqualTo((long)(killed * 2.5) + settings.Workers + 2);
-        ends[0].Should().Be(killed, "every terminated backend is counted as killed by the server");
     }
 
     [Fact]
