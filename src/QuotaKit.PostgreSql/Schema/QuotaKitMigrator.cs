@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -26,13 +24,16 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
 
     public async Task ApplyMigrationsAsync(CancellationToken cancellationToken = default)
     {
-        // The lock lives on its own connection for the whole migration; EF migrates on another connection.
-        await using var lockConnection = await _dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(lockConnection, "SELECT pg_advisory_lock(@key)", cancellationToken).ConfigureAwait(false);
+        // One connection for everything: it holds the lock, and EF migrates on it, so a pool of one suffices.
+        await using var connection = await _dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-            var pending = await PendingAsync(context, cancellationToken).ConfigureAwait(false);
+            await using var context = await CreateContextAsync(connection, cancellationToken).ConfigureAwait(false);
+
+            // EF reads the history table before it creates it and logs the failed read as an error; create it first.
+            await MigrationHistoryTable.CreateIfNotExistsAsync(context, connection, cancellationToken).ConfigureAwait(false);
+            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
             if (pending.Count == 0)
             {
                 LogUpToDate();
@@ -45,14 +46,22 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
         }
         finally
         {
-            await ExecuteAsync(lockConnection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None).ConfigureAwait(false);
+            await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None).ConfigureAwait(false);
         }
     }
 
     public async Task<IReadOnlyList<string>> GetPendingMigrationsAsync(CancellationToken cancellationToken = default)
     {
-        await using var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
-        return await PendingAsync(context, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var context = await CreateContextAsync(connection, cancellationToken).ConfigureAwait(false);
+
+        // Without a history table every migration is pending; asking EF then would log its failed read as an error.
+        if (!await MigrationHistoryTable.ExistsAsync(connection, cancellationToken).ConfigureAwait(false))
+        {
+            return context.Database.GetMigrations().ToList();
+        }
+
+        return (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
     }
 
     public Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken = default) =>
@@ -69,17 +78,12 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
         LogSchemaVerified(version);
     }
 
-    private static async Task<IReadOnlyList<string>> PendingAsync(QuotaKitDbContext context, CancellationToken cancellationToken)
+    /// <summary>A context (the host's own factory's, if it registered one) that runs on <paramref name="connection"/>.</summary>
+    private async Task<QuotaKitDbContext> CreateContextAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // Asking EF for pending migrations on an empty database logs a failed query on the missing history table,
-        // which reads like an error to people watching the logs; check that the table exists first.
-        var history = context.GetService<IHistoryRepository>();
-        if (!await history.ExistsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return context.Database.GetMigrations().ToList();
-        }
-
-        return (await context.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
+        var context = await _contextFactory.CreateDbContextAsync(cancellationToken).ConfigureAwait(false);
+        context.Database.SetDbConnection(connection, contextOwnsConnection: false);
+        return context;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)

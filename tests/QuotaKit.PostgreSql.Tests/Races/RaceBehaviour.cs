@@ -1,0 +1,112 @@
+using NodaTime;
+using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
+
+namespace QuotaKit.PostgreSql.Tests.Races;
+
+/// <summary>
+/// 64 callers on real threads, released together by a <see cref="Barrier"/>, spread over the app instances a store can
+/// have (two service providers with separate connection pools on PostgreSQL; one on the in-memory store, which lives in
+/// one process). The atomic write must hold across them: no overshoot, exact usage, a key applied once, and each alert
+/// threshold delivered exactly once.
+/// </summary>
+public abstract class RaceBehaviour : IAsyncLifetime
+{
+    private const int Callers = 64;
+    private static readonly Instant Now = Instant.FromUtc(2025, 6, 2, 9, 0);
+    private readonly string _subject = $"race-{Guid.NewGuid():N}";
+    private IReadOnlyList<TrackerUnderTest> _instances = [];
+
+    public async Task InitializeAsync() => _instances = await CreateInstancesAsync(q => q
+        .AddFeature("images", PeriodPolicy.Day)
+        .AddFeature("alerted", PeriodPolicy.Day, f => f.AlertThresholds = [25, 50, 75, 100])
+        .AddPlan("race", p => p.Limit("images", 50).Limit("alerted", Callers))
+        .UseDefaultPlan("race")
+        .UseClock(new FakeClock(Now)));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var instance in _instances.Distinct())
+        {
+            await instance.DisposeAsync();
+        }
+    }
+
+    /// <summary>The app instances the callers are spread over, all on one store.</summary>
+    protected abstract Task<IReadOnlyList<TrackerUnderTest>> CreateInstancesAsync(Action<QuotaKitBuilder> configure);
+
+    [Fact]
+    public async Task Callers_racing_on_one_counter_never_overshoot_and_count_exactly()
+    {
+        const int attemptsEach = 3; // 192 attempts for a limit of 50
+
+        var allowed = RunTogether(tracker =>
+        {
+            var count = 0;
+            for (var i = 0; i < attemptsEach; i++)
+            {
+                count += tracker.TryConsumeAsync(_subject, "images").GetAwaiter().GetResult().Allowed ? 1 : 0;
+            }
+
+            return count;
+        });
+
+        allowed.Sum().Should().Be(50);
+        foreach (var instance in _instances)
+        {
+            (await UsedAsync(instance, "images")).Should().Be(50, "every instance reads the exact count");
+        }
+    }
+
+    [Fact]
+    public async Task Callers_racing_with_one_idempotency_key_apply_it_once_and_the_rest_replay()
+    {
+        var key = UsageOptions.WithIdempotencyKey("one-request");
+
+        var decisions = RunTogether(tracker => tracker.TryConsumeAsync(_subject, "images", 2, key).GetAwaiter().GetResult());
+
+        decisions.Count(d => !d.IsReplay).Should().Be(1, "one caller applied the key");
+        decisions.Should().OnlyContain(d => d.Allowed && d.Used == 2, "every replay returns the first answer");
+        (await UsedAsync(_instances[0], "images")).Should().Be(2);
+    }
+
+    [Fact]
+    public void Callers_crossing_the_alert_thresholds_together_fire_each_threshold_exactly_once()
+    {
+        // 64 callers consume 1 each of a limit of 64: 16, 32, 48 and 64 cross 25%, 50%, 75% and 100%.
+        var decisions = RunTogether(tracker => tracker.TryConsumeAsync(_subject, "alerted").GetAwaiter().GetResult());
+
+        decisions.Should().OnlyContain(d => d.Allowed);
+        var alerts = _instances.Distinct().SelectMany(i => i.Alerts).Where(a => a.SubjectId == _subject).ToList();
+        alerts.Select(a => a.ThresholdPercent).Order().Should().Equal([25, 50, 75, 100], "each threshold fires once, across instances");
+        alerts.Should().OnlyContain(a => a.Used * 100 >= a.ThresholdPercent * (long)Callers, "an alert reports usage at or past its threshold");
+    }
+
+    private async Task<long> UsedAsync(TrackerUnderTest instance, string feature) =>
+        (await instance.Tracker.GetUsageAsync(_subject, Now)).Single(u => u.FeatureKey == feature).Used;
+
+    /// <summary>Runs <paramref name="call"/> on <see cref="Callers"/> dedicated threads, caller i on instance i mod n.</summary>
+    private T[] RunTogether<T>(Func<IUsageTracker, T> call)
+    {
+        var trackers = _instances.Select(i => i.Tracker).ToArray(); // resolved before the race
+        using var barrier = new Barrier(Callers);
+        var results = new T[Callers];
+        var failures = new Exception?[Callers];
+        var threads = Enumerable.Range(0, Callers).Select(i => new Thread(() =>
+        {
+            barrier.SignalAndWait();
+            try
+            {
+                results[i] = call(trackers[i % trackers.Length]);
+            }
+            catch (Exception exception)
+            {
+                failures[i] = exception;
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        failures.Where(f => f is not null).Should().BeEmpty();
+        return results;
+    }
+}
