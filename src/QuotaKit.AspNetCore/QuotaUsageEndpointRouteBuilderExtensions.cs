@@ -10,6 +10,9 @@ namespace QuotaKit.AspNetCore;
 /// <summary>Maps the usage page endpoint.</summary>
 public static class QuotaUsageEndpointRouteBuilderExtensions
 {
+    private static readonly Action<ILogger, Exception?> UsagePageFailed =
+        LoggerMessage.Define(LogLevel.Error, new EventId(1, "UsagePageFailed"), "Usage page failed.");
+
     /// <summary>
     /// <c>GET <paramref name="pattern"/></c>: the current subject's usage of every feature in its current period, as JSON
     /// (<see cref="QuotaUsageItem"/>: feature, unit, used, limit, remaining, periodStart, resetsAt). The subject comes
@@ -40,7 +43,7 @@ public static class QuotaUsageEndpointRouteBuilderExtensions
         {
             if (QuotaProblems.IsServerFault(exception))
             {
-                loggers.CreateLogger(typeof(QuotaUsageEndpointRouteBuilderExtensions)).LogError(exception, "Usage page failed.");
+                UsagePageFailed(loggers.CreateLogger(typeof(QuotaUsageEndpointRouteBuilderExtensions)), exception);
             }
 
             return QuotaProblems.FromException(http, exception, options.Value);

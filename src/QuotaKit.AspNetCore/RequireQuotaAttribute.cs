@@ -48,13 +48,12 @@ public sealed class RequireQuotaAttribute : Attribute, IQuotaRequirementMetadata
         new QuotaActionFilter(QuotaGate.Resolve(serviceProvider));
 
     /// <inheritdoc />
-    public ValueTask<long> GetAmountAsync(QuotaRequestContext context)
+    public async ValueTask<long> GetAmountAsync(QuotaRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return ValueTask.FromResult(
-            AmountFromRoute is not null ? QuotaAmount.FromRoute(AmountFromRoute)(context).Result
-            : AmountFromQuery is not null ? QuotaAmount.FromQuery(AmountFromQuery)(context).Result
-            : AmountFromHeader is not null ? QuotaAmount.FromHeader(AmountFromHeader)(context).Result
-            : Amount);
+        return AmountFromRoute is not null ? await QuotaAmount.FromRoute(AmountFromRoute)(context).ConfigureAwait(false)
+            : AmountFromQuery is not null ? await QuotaAmount.FromQuery(AmountFromQuery)(context).ConfigureAwait(false)
+            : AmountFromHeader is not null ? await QuotaAmount.FromHeader(AmountFromHeader)(context).ConfigureAwait(false)
+            : Amount;
     }
 }

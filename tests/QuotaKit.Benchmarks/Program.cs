@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 using QuotaKit.Benchmarks;
 using QuotaKit.Benchmarks.Http;
 using QuotaKit.Benchmarks.Infrastructure;

@@ -40,7 +40,8 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
                 return;
             }
 
-            LogApplying(pending.Count, string.Join(", ", pending));
+            LogApplying(pending.Count, pending);
+
             await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
             LogApplied(pending.Count);
         }
@@ -100,7 +101,7 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
     private partial void LogUpToDate();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} QuotaKit migration(s): {Migrations}")]
-    private partial void LogApplying(int count, string migrations);
+    private partial void LogApplying(int count, IEnumerable<string> migrations);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Count} QuotaKit migration(s)")]
     private partial void LogApplied(int count);

@@ -124,7 +124,7 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         await WaitUntilAcceptingConnectionsAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private Task InitDbAsync(CancellationToken cancellationToken) =>
+    private Task<string> InitDbAsync(CancellationToken cancellationToken) =>
         RunPgToolAsync("initdb",
             ["-D", DataDirectory, "-A", "trust", "-U", UserName, "-E", "UTF8", "--no-locale", "--no-sync"],
             cancellationToken);

@@ -60,8 +60,14 @@ public interface IUsageTracker
     /// <exception cref="QuotaStoreUnavailableException">The store failed; nothing was written.</exception>
     Task<IReadOnlyList<FeatureUsage>> GetUsageAsync(string subjectId, Instant? at = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Usage of one feature in every stored period that overlaps <c>[from, to)</c>, oldest first.</summary>
+    /// <summary>
+    /// Usage of one feature in every stored period that overlaps <c>[from, to)</c>, oldest first. The range is cut to
+    /// the instants QuotaKit stores (0001-01-01 to 9999-12-31 UTC), so <c>[Instant.MinValue, Instant.MaxValue)</c> asks
+    /// for all history.
+    /// </summary>
     /// <exception cref="QuotaStoreUnavailableException">The store failed; nothing was written.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716:Identifiers should not match keywords",
+        Justification = "Shipped in 0.1.0: renaming 'to' would break callers that name the argument.")]
     Task<IReadOnlyList<FeatureUsage>> GetHistoryAsync(
         string subjectId, string featureKey, Instant from, Instant to, CancellationToken cancellationToken = default);
 }

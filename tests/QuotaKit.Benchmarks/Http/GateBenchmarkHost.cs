@@ -1,4 +1,3 @@
-using QuotaKit.Testing;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using QuotaKit.AspNetCore;
 using QuotaKit.Benchmarks.Infrastructure;
 using QuotaKit.PostgreSql;
+using QuotaKit.Testing;
 
 namespace QuotaKit.Benchmarks.Http;
 

@@ -20,7 +20,7 @@ internal static class ReportWriter
         var text = new StringBuilder();
         text.AppendLine(Invariant(
             $"Mode: {(options.Quick ? "quick" : "full")}: per contender and concurrency, {options.WarmUpDuration.TotalSeconds:0.#} s warm-up, then {options.Slices} measured slices of {options.SliceDuration.TotalSeconds:0.#} s interleaved with the other contenders'; server: {origin}"));
-        text.AppendLine($"Server settings: {settings.ToMarkdown()}");
+        text.AppendLine(Invariant($"Server settings: {settings.ToMarkdown()}"));
         if (!settings.IsDurable)
         {
             text.AppendLine("WARNING: fsync or synchronous_commit is off: do not quote these figures.");

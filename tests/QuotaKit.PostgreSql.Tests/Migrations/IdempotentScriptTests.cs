@@ -1,9 +1,9 @@
-using QuotaKit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
 
 namespace QuotaKit.PostgreSql.Tests.Migrations;
 

@@ -1,8 +1,8 @@
-using QuotaKit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
 
 namespace QuotaKit.PostgreSql.Tests.Migrations;
 

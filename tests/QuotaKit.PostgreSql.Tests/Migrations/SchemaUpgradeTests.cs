@@ -2,8 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
 using QuotaKit.Testing;
 

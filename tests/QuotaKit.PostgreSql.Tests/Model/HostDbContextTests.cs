@@ -1,10 +1,10 @@
-using QuotaKit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using NodaTime;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
 
 namespace QuotaKit.PostgreSql.Tests.Model;
 

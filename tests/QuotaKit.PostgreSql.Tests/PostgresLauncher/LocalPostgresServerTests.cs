@@ -1,5 +1,5 @@
-using QuotaKit.Testing;
 using Npgsql;
+using QuotaKit.Testing;
 
 namespace QuotaKit.PostgreSql.Tests.PostgresLauncher;
 

@@ -1,6 +1,6 @@
-using QuotaKit.Testing;
 using System.Diagnostics;
 using Npgsql;
+using QuotaKit.Testing;
 
 namespace QuotaKit.PostgreSql.Tests.PostgresLauncher;
 

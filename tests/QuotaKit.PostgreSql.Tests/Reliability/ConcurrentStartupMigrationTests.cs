@@ -1,9 +1,9 @@
-using QuotaKit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
 
 namespace QuotaKit.PostgreSql.Tests.Reliability;
 

@@ -1,6 +1,6 @@
-using QuotaKit.Testing;
 using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
 
 namespace QuotaKit.PostgreSql.Tests.Reliability;
 
