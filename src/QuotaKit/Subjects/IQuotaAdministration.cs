@@ -17,10 +17,11 @@ public interface IQuotaAdministration
     Task SetTimeZoneAsync(string subjectId, string? timeZoneId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Sets the billing anchor. Billing-cycle and lifetime periods of the subject start from it. Re-anchoring closes the
-    /// current period: the first usage under the new anchor starts a new period (from zero), and the period it starts
-    /// inside ends at that new period's start, the change instant when the new anchor is now. Usage dated before the new
-    /// anchor is refused with <see cref="PeriodOutOfRangeException"/>.
+    /// Sets the billing anchor. Billing-cycle and lifetime periods of the subject start from it. The open period follows
+    /// the schedule-change rule (docs/concepts.md): when usage was already made inside the new cycle, the open period
+    /// keeps that usage and ends where the new cycle ends; otherwise it ends where the new cycle starts and the new cycle
+    /// counts from zero. Nothing fails or resets early. Usage dated before the new anchor is refused with
+    /// <see cref="PeriodOutOfRangeException"/>.
     /// </summary>
     Task SetBillingAnchorAsync(string subjectId, Instant? anchor, CancellationToken cancellationToken = default);
 

@@ -51,7 +51,11 @@ public sealed class UsageDecision
     /// <summary>When the counter starts again from zero (the period's end).</summary>
     public Instant ResetsAt => Period.End;
 
-    /// <summary>True when this is the stored answer of an earlier call with the same idempotency key.</summary>
+    /// <summary>
+    /// True when this is the stored answer of an earlier call of the caller's with the same idempotency key. False for
+    /// the caller's first call, also when QuotaKit's own retry found that call's first attempt committed (its reply was
+    /// lost with the connection): skipping work on replays never skips a real first request.
+    /// </summary>
     public bool IsReplay { get; }
 
     /// <inheritdoc />
