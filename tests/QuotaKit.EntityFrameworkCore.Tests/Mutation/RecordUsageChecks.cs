@@ -23,6 +23,7 @@ public static class RecordUsageChecks
         ("a replay applies nothing and answers as the first call", ReplayAsync),
         ("alerts fire once per threshold", AlertsAsync),
         ("re-anchoring closes the earlier period", ReanchoringAsync),
+        ("history keeps the limit of the period's last write", LimitOfLastWriteAsync),
         ("racing consumers on an existing counter never overshoot", connection => RaceAsync(connection, counterExists: true)),
         ("racing first requests of a period never overshoot", connection => RaceAsync(connection, counterExists: false)),
         ("first requests that wait on a new period's row all count", WaitingFirstRequestsAsync),
@@ -123,6 +124,18 @@ public static class RecordUsageChecks
         history.Select(h => (h.Period, h.Used)).Should().Equal(
             (new UsagePeriod(Instant.FromUtc(2025, 2, 15, 0, 0), change), 30L),
             (new UsagePeriod(change, Instant.FromUtc(2025, 4, 10, 10, 0)), 5L));
+    }
+
+    private static async Task LimitOfLastWriteAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out _);
+        await host.Tracker.TryConsumeAsync("upgrade", "images", 2); // free: limit 3
+        await host.Admin.SetPlanAsync("upgrade", "pro");
+        await host.Tracker.TryConsumeAsync("upgrade", "images", 2); // pro: limit 100, same period
+
+        var history = await host.Tracker.GetHistoryAsync("upgrade", "images", Monday0900 - Duration.FromDays(1), Monday0900 + Duration.FromDays(1));
+
+        history.Select(h => (h.Used, h.Limit)).Should().Equal((4L, FeatureLimit.Hard(100)));
     }
 
     private static async Task RaceAsync(string connectionString, bool counterExists)
@@ -237,6 +250,7 @@ public static class RecordUsageChecks
                 .Limit("seats", 5)
                 .Limit("storage_peak", 1000)
                 .Limit("billed_minutes", 100))
+            .AddPlan("pro", p => p.Limit("images", 100))
             .UseDefaultPlan("free")
             .UseClock(fake)
             .UsePostgreSql(connectionString));

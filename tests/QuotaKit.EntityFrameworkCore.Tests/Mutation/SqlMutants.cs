@@ -40,6 +40,8 @@ public static class SqlMutants
             "WHEN 'set' THEN p_amount", "WHEN 'set' THEN v_used + p_amount"),
         new("raise can lower the maximum",
             "WHEN 'raise' THEN greatest(v_used, p_amount)", "WHEN 'raise' THEN p_amount"),
+        new("limit in force not stored on write",
+            "SET used = v_new_used, limit_value = p_limit, alerted_percent", "SET used = v_new_used, alerted_percent"),
         new("alert level not stored",
             "alerted_percent = v_new_alerted,", "alerted_percent = v_alerted,"),
         new("threshold reached only when passed (>= flipped to >)",
