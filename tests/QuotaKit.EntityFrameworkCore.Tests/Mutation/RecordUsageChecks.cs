@@ -1,4 +1,5 @@
 using NodaTime;
+using QuotaKit.EntityFrameworkCore.Tests.Behaviour;
 using QuotaKit.EntityFrameworkCore.Tests.Infrastructure;
 using QuotaKit.Periods;
 using QuotaKit.Testing;
@@ -236,23 +237,10 @@ public static class RecordUsageChecks
     {
         var fake = new FakeClock(Monday0900);
         clock = fake;
-        return TrackerUnderTest.Build(q => q
-            .AddFeature("images", PeriodPolicy.Day)
-            .AddFeature("api_calls", PeriodPolicy.Day)
-            .AddFeature("voice_seconds", PeriodPolicy.Month)
-            .AddFeature("seats", PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Last)
-            .AddFeature("storage_peak", PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Max)
-            .AddFeature("billed_minutes", PeriodPolicy.MonthlyBillingCycle)
-            .AddPlan("free", p => p
-                .Limit("images", 3)
-                .Limit("api_calls", 10)
-                .SoftLimit("voice_seconds", 600)
-                .Limit("seats", 5)
-                .Limit("storage_peak", 1000)
-                .Limit("billed_minutes", 100))
-            .AddPlan("pro", p => p.Limit("images", 100))
-            .UseDefaultPlan("free")
-            .UseClock(fake)
-            .UsePostgreSql(connectionString));
+        return TrackerUnderTest.Build(q =>
+        {
+            UsageTrackerBehaviour.DeclareCatalog(q);
+            q.UseClock(fake).UsePostgreSql(connectionString);
+        });
     }
 }
