@@ -50,12 +50,14 @@ public abstract partial class UsageTrackerBehaviour
     [Fact]
     public async Task The_subjects_time_zone_wins_over_the_features()
     {
-        // 09:00Z on 2025-03-10 is 20:00 AEDT (+11) on the 10th: the Melbourne day is [2025-03-09T13:00Z, 2025-03-10T13:00Z).
-        await Admin.SetTimeZoneAsync(Subject, "Australia/Melbourne");
+        // "melbourne_images" counts Melbourne days; the subject lives in New York, so New York days win. 09:00Z on
+        // 2025-03-10 is 05:00 EDT (-4, DST began on the 9th): the New York day is [2025-03-10T04:00Z, 2025-03-11T04:00Z).
+        // The feature's zone would give [2025-03-09T13:00Z, 2025-03-10T13:00Z), UTC [2025-03-10T00:00Z, 2025-03-11T00:00Z).
+        await Admin.SetTimeZoneAsync(Subject, "America/New_York");
 
-        var decision = await ConsumeAsync("images");
+        var decision = await ConsumeAsync("melbourne_images");
 
-        decision.Period.Should().Be(new UsagePeriod(Instant.FromUtc(2025, 3, 9, 13, 0), Instant.FromUtc(2025, 3, 10, 13, 0)));
+        decision.Period.Should().Be(new UsagePeriod(Instant.FromUtc(2025, 3, 10, 4, 0), Instant.FromUtc(2025, 3, 11, 4, 0)));
     }
 
     [Fact]

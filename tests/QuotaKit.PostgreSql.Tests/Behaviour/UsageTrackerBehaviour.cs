@@ -47,8 +47,8 @@ public abstract partial class UsageTrackerBehaviour : IAsyncLifetime
     /// <paramref name="clock"/> as its clock.</summary>
     protected abstract Task<TrackerUnderTest> CreateAsync(Action<QuotaKitBuilder> configure, FakeClock clock);
 
-    /// <summary>The features and plans every test uses. Subjects without a plan are on "free".</summary>
-    private static void DeclareCatalog(QuotaKitBuilder quota) => quota
+    /// <summary>The features and plans every test uses (and the SQL mutation checks). Subjects without a plan are on "free".</summary>
+    internal static void DeclareCatalog(QuotaKitBuilder quota) => quota
         .AddFeature("images", PeriodPolicy.Day, f => f.Unit = "image")
         .AddFeature("api_calls", PeriodPolicy.Day)
         .AddFeature("voice_seconds", PeriodPolicy.Month, f => f.Unit = "second")

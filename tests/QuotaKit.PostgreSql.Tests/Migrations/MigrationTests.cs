@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
 using QuotaKit.Testing;
@@ -43,13 +44,16 @@ public class MigrationTests : IClassFixture<FreshDatabase>
     }
 
     [Fact]
-    public async Task Concurrent_start_ups_apply_each_migration_exactly_once()
+    public async Task Concurrent_start_ups_apply_the_migrations_in_one_process_while_the_others_wait()
     {
         var connectionString = await SharedPostgres.CreateDatabaseAsync("concurrent_migrate");
         try
         {
+            var logs = new CapturedLogs();
             var hosts = Enumerable.Range(0, 6)
-                .Select(_ => TrackerHost.Create(connectionString, NodaTime.SystemClock.Instance, _ => { }))
+                .Select(_ => TrackerUnderTest.Build(
+                    q => q.UseClock(NodaTime.SystemClock.Instance).UsePostgreSql(connectionString),
+                    services => services.AddLogging(l => l.AddProvider(logs))))
                 .ToList();
             var start = new StartingGate(hosts.Count);
             var applying = hosts.Select(h => Task.Run(async () =>
@@ -60,6 +64,11 @@ public class MigrationTests : IClassFixture<FreshDatabase>
 
             await Task.WhenAll(applying);
 
+            // The migration lock makes the others wait for the first and then find nothing pending. Without it several
+            // would see the migrations pending and start applying them (the history table's primary key cannot show it).
+            var migrator = logs.From("QuotaKitMigrator");
+            migrator.Count(m => m.StartsWith("Applying ", StringComparison.Ordinal)).Should().Be(1, string.Join(Environment.NewLine, migrator));
+            migrator.Count(m => m == "QuotaKit schema is up to date").Should().Be(hosts.Count - 1);
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
             await using var command = dataSource.CreateCommand("SELECT count(*) FROM quotakit.__quotakit_migrations");
             var applied = (long)(await command.ExecuteScalarAsync())!;

@@ -73,6 +73,26 @@ public class DateTruncOracleTests(FreshDatabase database, ITestOutputHelper outp
         // The two tzdb copies are different releases; a handful of zones have different offsets at some instants.
         tally.ZonesWithTzdbDifferences.Count.Should().BeLessThan(30, tally.ToString());
         tally.Count(Outcome.Agrees).Should().BeGreaterThan(rows.Count * 97 / 100);
+        if (field == "day")
+        {
+            tally.Count(Outcome.AmbiguousBoundary).Should().BeGreaterThan(0, "the samples must include ambiguous midnights to tell the rules apart");
+        }
+    }
+
+    [Fact]
+    public async Task An_ambiguous_midnight_starts_the_day_at_its_earlier_occurrence_where_postgresql_picks_the_later()
+    {
+        // Havana falls back from 01:00 CDT (-4) to 00:00 CST (-5) on Sunday 2025-11-02: that local midnight happens at
+        // 04:00Z and again at 05:00Z. QuotaKit starts the day at the first; PostgreSQL's date_trunc answers the second.
+        DateTimeZone havana = DateTimeZoneProviders.Tzdb["America/Havana"];
+        Instant noon = Instant.FromUtc(2025, 11, 2, 17, 0);
+
+        PostgresTruncation postgres = (await TruncateAsync("day", [(havana, noon)])).Single();
+        Instant ours = PeriodCalculator.GetPeriod(PeriodPolicy.Day, new PeriodContext(havana), noon).Start;
+
+        postgres.Start.Should().Be(Instant.FromUtc(2025, 11, 2, 5, 0));
+        ours.Should().Be(Instant.FromUtc(2025, 11, 2, 4, 0));
+        Classify(PeriodPolicy.Day, havana, noon, postgres).Should().Be(Outcome.AmbiguousBoundary);
     }
 
     private static Outcome Classify(PeriodPolicy policy, DateTimeZone zone, Instant instant, PostgresTruncation postgres)
@@ -83,15 +103,17 @@ public class DateTruncOracleTests(FreshDatabase database, ITestOutputHelper outp
         }
 
         Instant ours = PeriodCalculator.GetPeriod(policy, new PeriodContext(zone), instant).Start;
+        NodaTime.TimeZones.ZoneLocalMapping boundary = zone.MapLocal(postgres.LocalBoundary);
+        if (boundary.Count == 2 && postgres.Start == boundary.Last().ToInstant())
+        {
+            // PostgreSQL took the later occurrence; QuotaKit's rule is the earlier one. Agreeing with PostgreSQL here
+            // would mean QuotaKit took the later one too, so the oracle translates PostgreSQL's answer before comparing.
+            return ours == boundary.First().ToInstant() ? Outcome.AmbiguousBoundary : Outcome.Disagrees;
+        }
+
         if (ours == postgres.Start)
         {
             return Outcome.Agrees;
-        }
-
-        NodaTime.TimeZones.ZoneLocalMapping boundary = zone.MapLocal(postgres.LocalBoundary);
-        if (boundary.Count == 2 && ours == boundary.First().ToInstant() && postgres.Start == boundary.Last().ToInstant())
-        {
-            return Outcome.AmbiguousBoundary;
         }
 
         if (boundary.Count == 0 && ours == boundary.LateInterval.Start)

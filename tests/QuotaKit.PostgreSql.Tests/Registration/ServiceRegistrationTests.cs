@@ -1,25 +1,33 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using QuotaKit.PostgreSql.Tests.Infrastructure;
 
 namespace QuotaKit.PostgreSql.Tests.Registration;
 
-public class ServiceRegistrationTests
+public class ServiceRegistrationTests(FreshDatabase database) : IClassFixture<FreshDatabase>
 {
     private const string ConnectionString = "Host=127.0.0.1;Database=not_used;Username=quotakit";
 
     [Fact]
-    public void AddQuotaKit_with_PostgreSql_registers_the_tracker_the_admin_API_and_the_migrator()
+    public async Task AddQuotaKit_with_PostgreSql_registers_a_working_migrator_admin_API_resolver_and_tracker()
     {
         var services = new ServiceCollection().AddLogging();
-        services.AddQuotaKit(q => q.AddFeature("images", PeriodPolicy.Day).AddPlan("free", p => p.Limit("images", 3)))
-            .UsePostgreSql(ConnectionString);
+        services.AddQuotaKit(q => q.AddFeature("images", PeriodPolicy.Day).AddPlan("free", p => p.Limit("images", 3)).UseDefaultPlan("free"))
+            .UsePostgreSql(database.ConnectionString);
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
 
-        using var provider = services.BuildServiceProvider(validateScopes: true);
+        // Each registered service does its job on the configured database, and they share what they store.
+        var migrator = provider.GetRequiredService<IQuotaKitMigrator>();
+        (await migrator.GetPendingMigrationsAsync()).Should().NotBeEmpty("the database is empty");
+        await migrator.ApplyMigrationsAsync();
+        (await migrator.GetPendingMigrationsAsync()).Should().BeEmpty();
 
-        provider.GetRequiredService<IUsageTracker>().Should().NotBeNull();
-        provider.GetRequiredService<IQuotaAdministration>().Should().NotBeNull();
-        provider.GetRequiredService<IQuotaKitMigrator>().Should().NotBeNull();
-        provider.GetRequiredService<ISubjectContextResolver>().Should().NotBeNull();
+        await provider.GetRequiredService<IQuotaAdministration>().SetOverrideAsync("registered", "images", FeatureLimit.Hard(7));
+        var resolved = await provider.GetRequiredService<ISubjectContextResolver>().ResolveAsync("registered", CancellationToken.None);
+        var decision = await provider.GetRequiredService<IUsageTracker>().TryConsumeAsync("registered", "images", 5);
+
+        resolved.Overrides.Should().Equal(new Dictionary<string, FeatureLimit> { ["images"] = FeatureLimit.Hard(7) });
+        (decision.Allowed, decision.Used, decision.Limit).Should().Be((true, 5L, FeatureLimit.Hard(7)));
     }
 
     [Fact]

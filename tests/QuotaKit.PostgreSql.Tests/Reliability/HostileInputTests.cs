@@ -116,7 +116,7 @@ public class HostileInputTests : IClassFixture<MigratedDatabase>
     public async Task Hostile_feature_keys_are_refused_in_configuration(string featureKey)
     {
         await using var host = CreateHost(featureKey);
-        FluentActions.Invoking(() => host.Tracker).Should().Throw<Exception>()
+        FluentActions.Invoking(() => host.Tracker).Should().Throw<QuotaConfigurationException>()
             .Which.Message.Should().Contain("is invalid");
     }
 

@@ -1,0 +1,245 @@
+using NodaTime;
+using QuotaKit.PostgreSql.Tests.Behaviour;
+using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
+
+namespace QuotaKit.PostgreSql.Tests.Mutation;
+
+/// <summary>
+/// A focused set of the behaviour suite's scenarios, run through the public tracker against whatever
+/// <c>quotakit.record_usage</c> the database holds. Each check throws when the function misbehaves. Every check uses
+/// subjects of its own, so all of them share one database.
+/// </summary>
+public static class RecordUsageChecks
+{
+    private static readonly Instant Monday0900 = Instant.FromUtc(2025, 3, 10, 9, 0);
+
+    public static IReadOnlyList<(string Name, Func<string, Task> Run)> All { get; } =
+    [
+        ("hard limit allows up to the limit and denies past it", HardLimitAsync),
+        ("a refused first request creates no period", RefusedFirstRequestAsync),
+        ("a soft limit lets usage past it", SoftLimitAsync),
+        ("refunds, set and raise", GaugesAndRefundsAsync),
+        ("a replay applies nothing and answers as the first call", ReplayAsync),
+        ("alerts fire once per threshold", AlertsAsync),
+        ("re-anchoring closes the earlier period", ReanchoringAsync),
+        ("history keeps the limit of the period's last write", LimitOfLastWriteAsync),
+        ("racing consumers on an existing counter never overshoot", connection => RaceAsync(connection, counterExists: true)),
+        ("racing first requests of a period never overshoot", connection => RaceAsync(connection, counterExists: false)),
+        ("first requests that wait on a new period's row all count", WaitingFirstRequestsAsync),
+    ];
+
+    private static async Task HardLimitAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out _);
+        var whole = await host.Tracker.TryConsumeAsync("hard-whole", "images", 3); // the whole limit on an empty counter
+        var first = await host.Tracker.TryConsumeAsync("hard", "images", 2);
+        var third = await host.Tracker.TryConsumeAsync("hard", "images");
+        var fourth = await host.Tracker.TryConsumeAsync("hard", "images");
+
+        (whole.Allowed, whole.Used).Should().Be((true, 3L));
+        (await UsedAsync(host, "hard-whole", "images")).Should().Be(3, "the allowed units are stored");
+        (first.Allowed, first.Used).Should().Be((true, 2L));
+        (third.Allowed, third.Used).Should().Be((true, 3L));
+        (fourth.Outcome, fourth.Used).Should().Be((UsageOutcome.LimitExceeded, 3L));
+        (await UsedAsync(host, "hard", "images")).Should().Be(3);
+    }
+
+    private static async Task RefusedFirstRequestAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out _);
+        var refused = await host.Tracker.TryConsumeAsync("refused", "images", 4);
+
+        (refused.Outcome, refused.Used).Should().Be((UsageOutcome.LimitExceeded, 0L));
+        (await host.Tracker.GetHistoryAsync("refused", "images", Monday0900 - Duration.FromDays(1), Monday0900 + Duration.FromDays(1)))
+            .Should().BeEmpty("a refused first request stores no period");
+    }
+
+    private static async Task SoftLimitAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out _);
+        var over = await host.Tracker.TryConsumeAsync("soft", "voice_seconds", 700);
+
+        (over.Allowed, over.Used, over.SoftLimitExceeded).Should().Be((true, 700L, true));
+    }
+
+    private static async Task GaugesAndRefundsAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out _);
+        await host.Tracker.TryConsumeAsync("gauges", "images", 2);
+        var refund = await host.Tracker.RefundAsync("gauges", "images", 5);
+        await host.Tracker.SetGaugeAsync("gauges", "seats", 4);
+        var set = await host.Tracker.SetGaugeAsync("gauges", "seats", 2);
+        await host.Tracker.SetGaugeAsync("gauges", "storage_peak", 10);
+        var raise = await host.Tracker.SetGaugeAsync("gauges", "storage_peak", 5);
+
+        (refund.Used, set.Used, raise.Used).Should().Be((0L, 2L, 10L));
+        (await UsedAsync(host, "gauges", "images")).Should().Be(0);
+    }
+
+    private static async Task ReplayAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out _);
+        var first = await host.Tracker.TryConsumeAsync("replay", "images", 1, UsageOptions.WithIdempotencyKey("one"));
+        var replay = await host.Tracker.TryConsumeAsync("replay", "images", 1, UsageOptions.WithIdempotencyKey("one"));
+        await host.Tracker.TryConsumeAsync("replay", "images", 2);
+        var denied = await host.Tracker.TryConsumeAsync("replay", "images", 1, UsageOptions.WithIdempotencyKey("two"));
+        await host.Tracker.RefundAsync("replay", "images", 1);
+        var deniedAgain = await host.Tracker.TryConsumeAsync("replay", "images", 1, UsageOptions.WithIdempotencyKey("two"));
+
+        (first.Used, first.IsReplay).Should().Be((1L, false));
+        (replay.Allowed, replay.Used, replay.IsReplay).Should().Be((true, 1L, true));
+        denied.Outcome.Should().Be(UsageOutcome.LimitExceeded);
+        (deniedAgain.Outcome, deniedAgain.Used, deniedAgain.IsReplay).Should().Be((UsageOutcome.LimitExceeded, 3L, true));
+        (await UsedAsync(host, "replay", "images")).Should().Be(2);
+    }
+
+    private static async Task AlertsAsync(string connectionString)
+    {
+        // api_calls: hard limit 10, thresholds 80% and 100%.
+        await using var host = Host(connectionString, out _);
+        await host.Tracker.TryConsumeAsync("alerts", "api_calls", 7);
+        await host.Tracker.TryConsumeAsync("alerts", "api_calls");    // 80%
+        await host.Tracker.TryConsumeAsync("alerts", "api_calls");    // 90%
+        await host.Tracker.TryConsumeAsync("alerts", "api_calls");    // exactly 100%
+        await host.Tracker.RefundAsync("alerts", "api_calls", 5);
+        await host.Tracker.TryConsumeAsync("alerts", "api_calls", 5); // 100% again: already reported
+
+        host.Alerts.Select(a => (a.ThresholdPercent, a.Used)).Should().Equal((80, 8L), (100, 10L));
+    }
+
+    private static async Task ReanchoringAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out var clock);
+        var january15 = Instant.FromUtc(2025, 1, 15, 0, 0);
+        await host.Admin.SetBillingAnchorAsync("anchor", january15);
+        await host.Tracker.TryConsumeAsync("anchor", "billed_minutes", 30);
+        var change = Monday0900 + Duration.FromHours(1);
+        clock.SetTo(change);
+        await host.Admin.SetBillingAnchorAsync("anchor", change);
+        await host.Tracker.TryConsumeAsync("anchor", "billed_minutes", 5);
+
+        var history = await host.Tracker.GetHistoryAsync("anchor", "billed_minutes", january15, Instant.FromUtc(2025, 5, 1, 0, 0));
+
+        history.Select(h => (h.Period, h.Used)).Should().Equal(
+            (new UsagePeriod(Instant.FromUtc(2025, 2, 15, 0, 0), change), 30L),
+            (new UsagePeriod(change, Instant.FromUtc(2025, 4, 10, 10, 0)), 5L));
+    }
+
+    private static async Task LimitOfLastWriteAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out _);
+        await host.Tracker.TryConsumeAsync("upgrade", "images", 2); // free: limit 3
+        await host.Admin.SetPlanAsync("upgrade", "pro");
+        await host.Tracker.TryConsumeAsync("upgrade", "images", 2); // pro: limit 100, same period
+
+        var history = await host.Tracker.GetHistoryAsync("upgrade", "images", Monday0900 - Duration.FromDays(1), Monday0900 + Duration.FromDays(1));
+
+        history.Select(h => (h.Used, h.Limit)).Should().Equal((4L, FeatureLimit.Hard(100)));
+    }
+
+    private static async Task RaceAsync(string connectionString, bool counterExists)
+    {
+        const int Consumers = 32;
+        const int AttemptsEach = 4; // 128 attempts for 50 units
+        const int Rounds = 5;       // a race on a new counter is decided in its first moments: race several
+        await using var host = Host(connectionString, out _);
+
+        // Open a connection per consumer first, so the race is not spread out by connection set-up.
+        await Task.WhenAll(Enumerable.Range(0, Consumers).Select(i => host.Tracker.GetUsageAsync($"warm-up-{i}")));
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            var subject = $"race-{(counterExists ? "existing" : "new")}-{round}";
+            await host.Admin.SetOverrideAsync(subject, "images", FeatureLimit.Hard(50));
+            if (counterExists)
+            {
+                await host.Tracker.TryConsumeAsync(subject, "images");
+            }
+
+            var gate = new StartingGate(Consumers);
+            var allowed = await Task.WhenAll(Enumerable.Range(0, Consumers).Select(_ => Task.Run(async () =>
+            {
+                await gate.ArriveAndWaitAsync();
+                var count = 0;
+                for (var i = 0; i < AttemptsEach; i++)
+                {
+                    count += (await host.Tracker.TryConsumeAsync(subject, "images")).Allowed ? 1 : 0;
+                }
+
+                return count;
+            })));
+
+            allowed.Sum().Should().Be(counterExists ? 49 : 50, subject);
+            (await UsedAsync(host, subject, "images")).Should().Be(50, subject);
+        }
+    }
+
+    /// <summary>
+    /// The interleaving a race on a new counter only sometimes produces, forced: the first request of a period has
+    /// created the counter row but not committed (it waits on a lock this check holds on the ledger), and a dozen more
+    /// requests for the same period arrive, find no row, and wait on the first one's insert. When it commits they all
+    /// wake at once and must each count their unit under the row lock.
+    /// </summary>
+    private static async Task WaitingFirstRequestsAsync(string connectionString)
+    {
+        const int Waiters = 12;
+        await using var host = Host(connectionString, out _);
+        var logged = new UsageOptions { MetadataJson = "{}" }; // metadata makes the call write a ledger row after the counter
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+
+        // Open a connection per call first, so the calls below only wait where intended.
+        await Task.WhenAll(Enumerable.Range(0, Waiters + 1).Select(i => host.Tracker.GetUsageAsync($"warm-up-{i}")));
+        for (var round = 0; round < 3; round++)
+        {
+            var subject = $"waiting-{round}";
+            await using var blocker = await dataSource.OpenConnectionAsync();
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await using (var lockLedger = new Npgsql.NpgsqlCommand("LOCK TABLE quotakit.usage_events IN SHARE MODE", blocker, transaction))
+            {
+                await lockLedger.ExecuteNonQueryAsync();
+            }
+
+            var calls = new List<Task<UsageDecision>> { host.Tracker.TryConsumeAsync(subject, "images", 1, logged) };
+            await WaitForLockWaitsAsync(dataSource, 1);
+            calls.AddRange(Enumerable.Range(0, Waiters).Select(_ => host.Tracker.TryConsumeAsync(subject, "images", 1, logged)));
+            await WaitForLockWaitsAsync(dataSource, 1 + Waiters);
+            await transaction.CommitAsync();
+            var decisions = await Task.WhenAll(calls);
+
+            decisions.Count(d => d.Allowed).Should().Be(3, subject); // the plan's limit
+            (await UsedAsync(host, subject, "images")).Should().Be(3, subject);
+        }
+    }
+
+    private static async Task WaitForLockWaitsAsync(Npgsql.NpgsqlDataSource dataSource, int sessions)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            if ((long)(await command.ExecuteScalarAsync())! >= sessions)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"Expected {sessions} sessions waiting on a lock within 10 s.");
+    }
+
+    private static async Task<long> UsedAsync(TrackerUnderTest host, string subject, string feature) =>
+        (await host.Tracker.GetUsageAsync(subject)).Single(u => u.FeatureKey == feature).Used;
+
+    private static TrackerUnderTest Host(string connectionString, out FakeClock clock)
+    {
+        var fake = new FakeClock(Monday0900);
+        clock = fake;
+        return TrackerUnderTest.Build(q =>
+        {
+            UsageTrackerBehaviour.DeclareCatalog(q);
+            q.UseClock(fake).UsePostgreSql(connectionString);
+        });
+    }
+}
