@@ -30,6 +30,7 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
         try
         {
             await using var context = await CreateContextAsync(connection, cancellationToken).ConfigureAwait(false);
+            await HostOwnedSchema.ThrowIfPresentAsync(connection, cancellationToken).ConfigureAwait(false);
 
             // EF reads the history table before it creates it and logs the failed read as an error; create it first.
             await MigrationHistoryTable.CreateIfNotExistsAsync(context, connection, cancellationToken).ConfigureAwait(false);

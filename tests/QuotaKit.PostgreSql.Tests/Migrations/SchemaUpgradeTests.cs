@@ -117,6 +117,26 @@ public class SchemaUpgradeTests
     }
 
     [Fact]
+    public async Task Applying_the_shipped_migrations_to_a_host_owned_schema_is_refused_naming_the_rule_and_changes_nothing()
+    {
+        await using var database = await TestDatabase.CreateAsync("host_owned_then_shipped");
+        await using (var context = new HostOwnedContext(database.ConnectionString))
+        {
+            await HostMigrations.ExecuteAsync(
+                context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2));
+        }
+
+        var before = await SchemaFingerprint.ReadAsync(database.DataSource);
+        await using var host = TrackerHost.Create(database.ConnectionString, new FakeClock(Noon), Catalog);
+
+        var migrate = () => host.Services.ApplyQuotaKitMigrationsAsync();
+
+        (await migrate.Should().ThrowAsync<QuotaConfigurationException>()).Which.Message
+            .Should().Contain("owns QuotaKit's model").And.Contain("One database has one owner").And.Contain("Nothing was changed");
+        (await SchemaFingerprint.ReadAsync(database.DataSource)).Should().BeEquivalentTo(before, "no empty history table is left behind");
+    }
+
+    [Fact]
     public void An_unknown_schema_version_is_refused_naming_the_versions_there_are()
     {
         var migration = new MigrationBuilder("Npgsql.EntityFrameworkCore.PostgreSQL");
