@@ -1,6 +1,6 @@
-using QuotaKit.PostgreSql.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using QuotaKit.PostgreSql.Tests.Infrastructure;
 using QuotaKit.Testing;
 
 namespace QuotaKit.Tests.Tracking;
