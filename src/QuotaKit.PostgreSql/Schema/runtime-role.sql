@@ -8,8 +8,13 @@
 GRANT USAGE ON SCHEMA quotakit TO quotakit_runtime;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA quotakit TO quotakit_runtime;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA quotakit TO quotakit_runtime;
+-- Version 1 (0.1.0 instances during a rolling upgrade) and version 2 (0.2.0) of the hot-path function, and the schema
+-- version the start-up check and the health check read.
 GRANT EXECUTE ON FUNCTION quotakit.record_usage(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
     smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean) TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.record_usage_v2(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
+    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid) TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.schema_version() TO quotakit_runtime;
 -- The migrations-history table is read by the runtime only if it calls GetPendingMigrationsAsync; writing it is the
 -- migration role's job.
 REVOKE INSERT, UPDATE, DELETE ON quotakit.__quotakit_migrations FROM quotakit_runtime;
