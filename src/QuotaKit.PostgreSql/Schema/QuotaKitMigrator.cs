@@ -71,12 +71,7 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
 
     public async Task VerifySchemaAsync(CancellationToken cancellationToken = default)
     {
-        var version = await GetSchemaVersionAsync(cancellationToken).ConfigureAwait(false);
-        if (version < FrozenObjects.CurrentVersion)
-        {
-            throw new QuotaKitSchemaVersionException(version, FrozenObjects.CurrentVersion);
-        }
-
+        var version = await SchemaVersionReader.VerifyAsync(_dataSource.DataSource, cancellationToken).ConfigureAwait(false);
         LogSchemaVerified(version);
     }
 

@@ -27,6 +27,15 @@ internal static class SchemaVersionReader
         }
     }
 
+    /// <summary>The database's schema version, which must be at least the one this QuotaKit needs.</summary>
+    /// <exception cref="QuotaKitSchemaVersionException">It is older, or there is no QuotaKit schema.</exception>
+    /// <exception cref="QuotaStoreUnavailableException">The database cannot be reached or refused the query.</exception>
+    public static async Task<int> VerifyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var version = await ReadAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        return version < FrozenObjects.CurrentVersion ? throw new QuotaKitSchemaVersionException(version, FrozenObjects.CurrentVersion) : version;
+    }
+
     private static async Task<int> ReadVersionAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         bool hasVersionFunction, hasVersion1;

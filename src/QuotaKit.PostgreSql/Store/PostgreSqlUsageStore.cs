@@ -116,14 +116,8 @@ internal sealed class PostgreSqlUsageStore : UsageStore
 
     /// <summary>Checks that the database answers and has the schema version this QuotaKit needs.</summary>
     /// <exception cref="QuotaKitSchemaVersionException">It has an older schema version, or none.</exception>
-    public override async Task VerifyReadyAsync(CancellationToken cancellationToken)
-    {
-        var version = await SchemaVersionReader.ReadAsync(_dataSource, cancellationToken).ConfigureAwait(false);
-        if (version < FrozenObjects.CurrentVersion)
-        {
-            throw new QuotaKitSchemaVersionException(version, FrozenObjects.CurrentVersion);
-        }
-    }
+    public override Task VerifyReadyAsync(CancellationToken cancellationToken) =>
+        SchemaVersionReader.VerifyAsync(_dataSource, cancellationToken);
 
     /// <summary>Closes the pool's idle connections, which may be dead after a server restart or a terminated session.</summary>
     public override void PrepareRetry() => _dataSource.Clear();

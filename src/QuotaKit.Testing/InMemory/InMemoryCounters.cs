@@ -15,6 +15,20 @@ internal sealed class InMemoryCounters
     /// <summary>The latest counter starting at or before <paramref name="instant"/> (it may have ended); <c>null</c> when none.</summary>
     public InMemoryCounter? LatestStartingAtOrBefore(Instant instant)
     {
+        var index = LastIndexStartingAtOrBefore(instant);
+        return index < 0 ? null : _byStart.Values[index];
+    }
+
+    /// <summary>The start of the first counter starting after <paramref name="instant"/>; <c>null</c> when none.</summary>
+    public Instant? FirstStartAfter(Instant instant)
+    {
+        var next = LastIndexStartingAtOrBefore(instant) + 1;
+        return next < _byStart.Count ? _byStart.Keys[next] : null;
+    }
+
+    /// <summary>Binary search over the starts: the index of the last one at or before <paramref name="instant"/>; -1 when none.</summary>
+    private int LastIndexStartingAtOrBefore(Instant instant)
+    {
         var starts = _byStart.Keys;
         int low = 0, high = starts.Count - 1, found = -1;
         while (low <= high)
@@ -31,12 +45,8 @@ internal sealed class InMemoryCounters
             }
         }
 
-        return found < 0 ? null : _byStart.Values[found];
+        return found;
     }
-
-    /// <summary>The start of the first counter starting after <paramref name="instant"/>; <c>null</c> when none.</summary>
-    public Instant? FirstStartAfter(Instant instant) =>
-        _byStart.Keys.Where(start => start > instant).Select(start => (Instant?)start).FirstOrDefault();
 
     public InMemoryCounter Add(UsagePeriod period)
     {

@@ -46,9 +46,8 @@ public sealed class InMemoryUsageStore : UsageStore
         var counter = counters.LatestStartingAtOrBefore(write.OccurredAt);
         var holdsInstant = counter is not null && counter.Period.End > write.OccurredAt;
         InMemoryCounter? cut = null;
-        if (holdsInstant && counter!.Period.Start < write.Period.Start && counter.LastWriteAt < write.Period.Start)
+        if (holdsInstant && write.StartsAfresh(counter!.Period, counter.LastWriteAt))
         {
-            // A period of another schedule none of whose usage falls in the new period: the new period starts afresh.
             (holdsInstant, cut) = (false, counter);
         }
 

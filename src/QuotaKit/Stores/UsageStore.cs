@@ -44,8 +44,8 @@ public abstract class UsageStore
     /// it. A write refused on such an empty counter creates nothing.</item>
     /// <item>When the stored period that holds the instant is of another schedule (it starts or ends elsewhere than
     /// <see cref="UsageWrite.Period"/>) and its last write came before <see cref="UsageWrite.Period"/> started, none of
-    /// its usage belongs to the new period: it ends where <see cref="UsageWrite.Period"/> starts, and a new counter
-    /// starts from zero as above.</item>
+    /// its usage belongs to the new period (<see cref="UsageWrite.StartsAfresh"/>): it ends where
+    /// <see cref="UsageWrite.Period"/> starts, and a new counter starts from zero as above.</item>
     /// <item>Otherwise the stored period joins the new one: a write that applies moves its end to the end of
     /// <see cref="UsageWrite.Period"/> (not past the next stored period); its start and usage stay.</item>
     /// </list>

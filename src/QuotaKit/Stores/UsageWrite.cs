@@ -108,6 +108,16 @@ public sealed class UsageWrite
     /// the highest level reached in the period and never lowers it.</summary>
     public int AlertLevelAt(long used) => QuotaKit.AlertThresholds.HighestReached(_alertThresholds, used, Limit);
 
+    /// <summary>
+    /// Whether the stored period that holds <see cref="OccurredAt"/> is of another schedule and none of its usage falls in
+    /// <see cref="Period"/> (its last write came before <see cref="Period"/> started): then it ends where
+    /// <see cref="Period"/> starts, and a new counter starts from zero (<see cref="UsageStore.WriteAsync"/>). Otherwise the
+    /// stored period joins <see cref="Period"/>.
+    /// </summary>
+    /// <param name="storedPeriod">The stored period that holds <see cref="OccurredAt"/>.</param>
+    /// <param name="lastWriteAt">When its usage was last changed (<see cref="StoredPeriod.LastWriteAt"/>).</param>
+    public bool StartsAfresh(UsagePeriod storedPeriod, Instant lastWriteAt) => ScheduleChange.StartsAfresh(storedPeriod, lastWriteAt, Period);
+
     /// <summary>Describes the write for messages, e.g. <c>consume 1 of 'images' for subject 'u1'</c>.</summary>
     public override string ToString() => $"{OperationName} {Amount} of '{FeatureKey}' for subject '{SubjectId}'";
 }

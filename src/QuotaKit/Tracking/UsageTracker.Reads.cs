@@ -79,7 +79,7 @@ public sealed partial class UsageTracker
     {
         null => (0, computed),
         _ when counter.Period == computed => (counter.Used, computed),
-        _ when counter.Period.Start < computed.Start && counter.LastWriteAt < computed.Start => (0, computed),
+        _ when ScheduleChange.StartsAfresh(counter.Period, counter.LastWriteAt, computed) => (0, computed),
         _ => (counter.Used, new UsagePeriod(counter.Period.Start, computed.End)),
     };
 
