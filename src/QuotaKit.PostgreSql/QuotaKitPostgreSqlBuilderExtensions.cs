@@ -18,7 +18,7 @@ public static class QuotaKitPostgreSqlBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         _ = new NpgsqlConnectionStringBuilder(connectionString); // fails now, with the parser's message, if malformed
-        return builder.UsePostgreSql(_ => new QuotaKitDataSource(NpgsqlDataSource.Create(connectionString), owned: true), configure);
+        return builder.UsePostgreSql(_ => new QuotaKitDataSource(NpgsqlDataSource.Create(connectionString), owned: true, connectionString), configure);
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ public static class QuotaKitPostgreSqlBuilderExtensions
             }
 
             _ = new NpgsqlConnectionStringBuilder(connectionString); // the parser's message if malformed
-            return new QuotaKitDataSource(NpgsqlDataSource.Create(connectionString), owned: true);
+            return new QuotaKitDataSource(NpgsqlDataSource.Create(connectionString), owned: true, connectionString);
         }, configure);
     }
 
@@ -79,6 +79,7 @@ public static class QuotaKitPostgreSqlBuilderExtensions
 
         services.TryAddSingleton<IQuotaKitMigrator, QuotaKitMigrator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QuotaKitStartupService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SubjectChangeListener>());
         return builder.UseStore<PostgreSqlUsageStore, PostgreSqlSubjectStore>();
     }
 }

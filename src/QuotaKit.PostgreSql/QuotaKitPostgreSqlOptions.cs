@@ -21,4 +21,14 @@ public sealed class QuotaKitPostgreSqlOptions
     /// idempotency key or metadata are always recorded.
     /// </summary>
     public bool RecordAllEvents { get; set; }
+
+    /// <summary>
+    /// Listen for subject changes (<c>LISTEN quotakit_subject_changed</c>, on one dedicated connection) while the host
+    /// runs, so that a plan, zone, anchor, override or grant changed by any instance or by hand in SQL evicts this
+    /// instance's cached copy within milliseconds, and subjects can be cached for
+    /// <see cref="QuotaKitOptions.PushedSubjectCacheDuration"/>. On by default. The listener reconnects after a failure;
+    /// while it is down, subjects are cached for <see cref="QuotaKitOptions.SubjectCacheDuration"/> only. Runs as an
+    /// <c>IHostedService</c>: without a generic host nothing listens (see docs/concepts.md, "The subject cache").
+    /// </summary>
+    public bool ListenForSubjectChanges { get; set; } = true;
 }

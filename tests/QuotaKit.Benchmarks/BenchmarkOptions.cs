@@ -1,6 +1,6 @@
 namespace QuotaKit.Benchmarks;
 
-/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --http-only | --http-in-memory]</c>.</summary>
+/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory]</c>.</summary>
 internal sealed record BenchmarkOptions
 {
     public const string ConnectionStringVariable = "QUOTAKIT_BENCH_CONNECTION_STRING";
@@ -14,6 +14,9 @@ internal sealed record BenchmarkOptions
     public bool RunLoad { get; init; } = true;
 
     public bool RunMicro { get; init; } = true;
+
+    /// <summary>Only the subject-context scenarios (1M subjects, 10k with default settings), nothing else.</summary>
+    public bool RunSubjectsOnly { get; init; }
 
     /// <summary>Only the HTTP gate comparison (<c>/gated</c> against <c>/manual</c>), nothing else.</summary>
     public bool RunHttpOnly { get; init; }
@@ -48,6 +51,7 @@ internal sealed record BenchmarkOptions
                 "--connection" when i + 1 < args.Length => options with { ConnectionString = args[++i] },
                 "--load-only" => options with { RunMicro = false },
                 "--micro-only" => options with { RunLoad = false },
+                "--subjects-only" => options with { RunLoad = false, RunMicro = false, RunSubjectsOnly = true },
                 "--http-only" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true },
                 "--http-in-memory" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true, HttpInMemory = true },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
@@ -58,7 +62,7 @@ internal sealed record BenchmarkOptions
     }
 
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --http-only | --http-in-memory]";
+        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory]";
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

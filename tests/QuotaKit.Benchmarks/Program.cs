@@ -7,6 +7,7 @@ using QuotaKit.Benchmarks.Infrastructure;
 using QuotaKit.Benchmarks.Load;
 using QuotaKit.Benchmarks.Micro;
 using QuotaKit.Benchmarks.Report;
+using QuotaKit.Benchmarks.Subjects;
 using QuotaKit.PostgreSql;
 
 // QuotaKit benchmarks: see docs/benchmarks.md. Not a test project: `dotnet test` never runs this.
@@ -35,6 +36,15 @@ await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString))
 }
 
 Console.WriteLine($"PostgreSQL: {settings.ToMarkdown()}");
+if (options.RunSubjectsOnly)
+{
+    await using var subjects = new SubjectSuite(options, workload, server.ConnectionString);
+    await subjects.RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(subjects.ToMarkdown());
+    return 0;
+}
+
 if (options.RunHttpOnly)
 {
     var http = new HttpGateSuite(options, workload, server.ConnectionString);

@@ -34,6 +34,12 @@ namespace QuotaKit.PostgreSql.Migrations
                         .HasColumnType("timestamptz")
                         .HasColumnName("billing_anchor");
 
+                    b.Property<long>("ContextVersion")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("context_version");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamptz")
                         .HasColumnName("created_at");

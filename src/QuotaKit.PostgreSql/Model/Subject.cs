@@ -22,4 +22,10 @@ public sealed class Subject
 
     /// <summary>When the row last changed.</summary>
     public Instant UpdatedAt { get; set; }
+
+    /// <summary>
+    /// Raised by the database (triggers of schema version 3) on every change to the subject's plan, zone, anchor,
+    /// overrides or grants; QuotaKit's writes verify it (see <see cref="SubjectContext.Version"/>). Never set it yourself.
+    /// </summary>
+    public long ContextVersion { get; set; }
 }

@@ -15,5 +15,6 @@ internal sealed class SubjectConfiguration : IEntityTypeConfiguration<Subject>
         builder.Property(s => s.TimeZone).HasColumnName("time_zone").HasMaxLength(64);
         builder.Property(s => s.CreatedAt).HasColumnName("created_at").HasColumnType("timestamptz").HasConversion(InstantConverters.Required);
         builder.Property(s => s.UpdatedAt).HasColumnName("updated_at").HasColumnType("timestamptz").HasConversion(InstantConverters.Required);
+        builder.Property(s => s.ContextVersion).HasColumnName("context_version").HasDefaultValue(0L).ValueGeneratedOnAddOrUpdate();
     }
 }

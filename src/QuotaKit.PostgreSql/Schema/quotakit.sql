@@ -493,3 +493,156 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122081854_SchemaVersion3') THEN
+    ALTER TABLE quotakit.subjects ADD context_version bigint NOT NULL DEFAULT 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122081854_SchemaVersion3') THEN
+    -- Schema version 3: subject context versions and change notifications.
+    -- Every change to what decides a subject's limits and periods (its plan, zone and anchor in quotakit.subjects, its
+    -- overrides, its grants) gives the subject a new quotakit.subjects.context_version, taken from one sequence so that a
+    -- version is never reused, and notifies the channel quotakit_subject_changed with the subject id at commit. A write
+    -- worked out from an older context is refused by record_usage_v3; every listening instance evicts its cached copy.
+    -- Triggers, so that changes made outside QuotaKit (a SQL console, the host's own code) count too.
+    CREATE SEQUENCE quotakit.subject_context_versions AS bigint;
+
+    -- Version 0 means "nothing is stored for this subject", which is what QuotaKit guesses for a subject it has not
+    -- cached: give every existing subject a real version, and a row to every subject known only by overrides or grants.
+    UPDATE quotakit.subjects SET context_version = nextval('quotakit.subject_context_versions');
+    INSERT INTO quotakit.subjects (subject_id, created_at, updated_at, context_version)
+    SELECT k.subject_id, now(), now(), nextval('quotakit.subject_context_versions')
+    FROM (SELECT subject_id FROM quotakit.subject_limit_overrides UNION SELECT subject_id FROM quotakit.subject_grants) AS k
+    ON CONFLICT (subject_id) DO NOTHING;
+
+    -- The version a write is checked against and a read returns. A subject row deleted while overrides or grants remain
+    -- (only by hand) reads as -1, never as 0.
+    CREATE FUNCTION quotakit.subject_context_version(p_subject_id text) RETURNS bigint
+        LANGUAGE sql STABLE
+        AS $function$
+        SELECT coalesce(
+            (SELECT s.context_version FROM quotakit.subjects s WHERE s.subject_id = p_subject_id),
+            CASE WHEN EXISTS (SELECT 1 FROM quotakit.subject_limit_overrides o WHERE o.subject_id = p_subject_id)
+                   OR EXISTS (SELECT 1 FROM quotakit.subject_grants g WHERE g.subject_id = p_subject_id)
+                 THEN -1 ELSE 0 END)
+        $function$;
+
+    CREATE FUNCTION quotakit.subject_new_version() RETURNS trigger
+        LANGUAGE plpgsql
+        AS $function$
+    BEGIN
+        NEW.context_version := nextval('quotakit.subject_context_versions');
+        RETURN NEW;
+    END;
+    $function$;
+
+    CREATE FUNCTION quotakit.subject_notify_change() RETURNS trigger
+        LANGUAGE plpgsql
+        AS $function$
+    BEGIN
+        IF TG_OP = 'DELETE' THEN
+            PERFORM pg_notify('quotakit_subject_changed', OLD.subject_id);
+        ELSE
+            PERFORM pg_notify('quotakit_subject_changed', NEW.subject_id);
+        END IF;
+        RETURN NULL;
+    END;
+    $function$;
+
+    -- An override or grant changes its subject: touching the subject's row gives it a new version and notifies.
+    CREATE FUNCTION quotakit.subject_detail_changed() RETURNS trigger
+        LANGUAGE plpgsql
+        AS $function$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            INSERT INTO quotakit.subjects AS s (subject_id, created_at, updated_at) VALUES (OLD.subject_id, now(), now())
+            ON CONFLICT (subject_id) DO UPDATE SET updated_at = EXCLUDED.updated_at;
+        END IF;
+
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            INSERT INTO quotakit.subjects AS s (subject_id, created_at, updated_at) VALUES (NEW.subject_id, now(), now())
+            ON CONFLICT (subject_id) DO UPDATE SET updated_at = EXCLUDED.updated_at;
+        END IF;
+
+        RETURN NULL;
+    END;
+    $function$;
+
+    CREATE TRIGGER subjects_new_version BEFORE INSERT OR UPDATE ON quotakit.subjects
+        FOR EACH ROW EXECUTE FUNCTION quotakit.subject_new_version();
+    CREATE TRIGGER subjects_notify_change AFTER INSERT OR UPDATE OR DELETE ON quotakit.subjects
+        FOR EACH ROW EXECUTE FUNCTION quotakit.subject_notify_change();
+    CREATE TRIGGER subject_limit_overrides_changed AFTER INSERT OR UPDATE OR DELETE ON quotakit.subject_limit_overrides
+        FOR EACH ROW EXECUTE FUNCTION quotakit.subject_detail_changed();
+    CREATE TRIGGER subject_grants_changed AFTER INSERT OR UPDATE OR DELETE ON quotakit.subject_grants
+        FOR EACH ROW EXECUTE FUNCTION quotakit.subject_detail_changed();
+
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122081854_SchemaVersion3') THEN
+    CREATE OR REPLACE FUNCTION quotakit.record_usage_v3(
+        p_subject_id text, p_feature_key text, p_period_start timestamptz, p_period_end timestamptz,
+        p_operation text, p_amount bigint, p_limit bigint, p_enforce boolean, p_denied_outcome smallint,
+        p_limit_kind smallint, p_limit_soft boolean, p_thresholds integer[],
+        p_now timestamptz, p_occurred_at timestamptz, p_idempotency_key text, p_metadata jsonb, p_record_event boolean,
+        p_call_id uuid, p_subject_version bigint)
+    RETURNS TABLE (
+        outcome smallint, used bigint, alerted_before integer, alerted_after integer,
+        period_start timestamptz, period_end timestamptz,
+        is_replay boolean, replay_call_id uuid, replay_feature_key text, replay_operation text, replay_amount bigint,
+        replay_limit_kind smallint, replay_limit_value bigint, replay_limit_soft boolean, subject_changed boolean)
+    LANGUAGE plpgsql
+    AS $function$
+    BEGIN
+        -- The limit and period were worked out from the subject's context at version p_subject_version (0: nothing stored,
+        -- what QuotaKit guesses for a subject it has not cached). When the subject has another version now, write nothing,
+        -- not even the idempotency key, and say so: the caller works them out again from the current context. NULL: not
+        -- checked (the host resolves subjects itself).
+        IF p_subject_version IS NOT NULL AND p_subject_version <> quotakit.subject_context_version(p_subject_id) THEN
+            RETURN QUERY SELECT NULL::smallint, NULL::bigint, NULL::integer, NULL::integer, NULL::timestamptz,
+                NULL::timestamptz, false, NULL::uuid, NULL::text, NULL::text, NULL::bigint, NULL::smallint, NULL::bigint,
+                NULL::boolean, true;
+            RETURN;
+        END IF;
+
+        -- Otherwise exactly version 2's decision and write.
+        RETURN QUERY SELECT r.outcome, r.used, r.alerted_before, r.alerted_after, r.period_start, r.period_end, r.is_replay,
+            r.replay_call_id, r.replay_feature_key, r.replay_operation, r.replay_amount, r.replay_limit_kind,
+            r.replay_limit_value, r.replay_limit_soft, false
+        FROM quotakit.record_usage_v2(p_subject_id, p_feature_key, p_period_start, p_period_end, p_operation, p_amount,
+            p_limit, p_enforce, p_denied_outcome, p_limit_kind, p_limit_soft, p_thresholds, p_now, p_occurred_at,
+            p_idempotency_key, p_metadata, p_record_event, p_call_id) AS r;
+    END;
+    $function$;
+
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122081854_SchemaVersion3') THEN
+    CREATE OR REPLACE FUNCTION quotakit.schema_version() RETURNS integer
+        LANGUAGE sql IMMUTABLE
+        AS $$ SELECT 3 $$;
+    COMMENT ON FUNCTION quotakit.schema_version() IS 'The version of QuotaKit''s database objects (see docs/architecture.md). Version 1 (QuotaKit 0.1.0) has no such function.';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122081854_SchemaVersion3') THEN
+    INSERT INTO quotakit.__quotakit_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261122081854_SchemaVersion3', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+

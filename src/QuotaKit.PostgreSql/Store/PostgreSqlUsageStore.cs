@@ -7,8 +7,9 @@ using Npgsql;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v2</c> (one round trip,
-/// one transaction, the counter row locked while it decides); reads are single parameterised statements. Npgsql
+/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v3</c> (one round trip,
+/// one transaction, the subject's version verified and the counter row locked while it decides), followed in the same
+/// batch by the subject's context when the tracker guessed it; reads are single parameterised statements. Npgsql
 /// failures come out as <see cref="QuotaStoreUnavailableException"/>, saying whether a write may have committed.
 /// </summary>
 internal sealed class PostgreSqlUsageStore : UsageStore
@@ -81,7 +82,7 @@ internal sealed class PostgreSqlUsageStore : UsageStore
             statement.Command.Connection = connection;
             try
             {
-                if (_prepare)
+                if (_prepare && !write.ReadsSubject)
                 {
                     // Persistent prepared statement: one round trip the first time on a physical connection, none afterwards.
                     await statement.Command.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -95,8 +96,9 @@ internal sealed class PostgreSqlUsageStore : UsageStore
             UsageWriteResult result;
             try
             {
-                await using var reader = await statement.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                result = await RecordUsageReader.ReadAsync(reader).ConfigureAwait(false);
+                result = write.ReadsSubject
+                    ? await WriteReadingSubjectAsync(connection, statement, write.SubjectId, cancellationToken).ConfigureAwait(false)
+                    : await ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
             {
@@ -112,6 +114,35 @@ internal sealed class PostgreSqlUsageStore : UsageStore
             _statements.Enqueue(statement);
             return result;
         }
+    }
+
+    /// <summary>True: <c>record_usage_v3</c> verifies the subject's version before it writes anything.</summary>
+    public override bool VerifiesSubjectVersions => true;
+
+    private static async Task<UsageWriteResult> ExecuteAsync(RecordUsageStatement statement, CancellationToken cancellationToken)
+    {
+        await using var reader = await statement.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await RecordUsageReader.ReadAsync(reader).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The cold path: the write, made with a guessed context, and the subject's stored context in one batch (one round
+    /// trip, one implicit transaction). When the guess was right the write is done; when it was wrong nothing was
+    /// written and the tracker writes again with the context read here.
+    /// </summary>
+    private static async Task<UsageWriteResult> WriteReadingSubjectAsync(
+        NpgsqlConnection connection, RecordUsageStatement statement, string subjectId, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(statement.ToBatchCommand());
+        SubjectContextQuery.AddTo(batch, subjectId);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = await RecordUsageReader.ReadAsync(reader).ConfigureAwait(false);
+
+        // The write has answered and may be committed already: read the rest whatever the token says.
+        await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
+        var subject = await SubjectContextQuery.ReadAsync(reader, CancellationToken.None).ConfigureAwait(false);
+        return result with { Subject = subject };
     }
 
     /// <summary>Checks that the database answers and has the schema version this QuotaKit needs.</summary>

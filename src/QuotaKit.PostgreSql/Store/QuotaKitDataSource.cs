@@ -9,14 +9,47 @@ namespace QuotaKit.PostgreSql;
 internal sealed class QuotaKitDataSource : IAsyncDisposable, IDisposable
 {
     private readonly bool _owned;
+    private readonly string? _listenerConnectionString;
 
-    public QuotaKitDataSource(NpgsqlDataSource dataSource, bool owned)
+    /// <param name="dataSource">The data source.</param>
+    /// <param name="owned">Whether QuotaKit created it (and disposes it).</param>
+    /// <param name="connectionString">The connection string it was created from, when QuotaKit created it: the change
+    /// listener then opens its long-lived connection outside the pool.</param>
+    public QuotaKitDataSource(NpgsqlDataSource dataSource, bool owned, string? connectionString = null)
     {
         DataSource = dataSource;
         _owned = owned;
+        if (connectionString is not null)
+        {
+            _listenerConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+        }
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>
+    /// Opens the connection the change listener holds for as long as it listens: outside the pool when QuotaKit has the
+    /// connection string (so it never takes a slot writes need), else one connection of the host's data source.
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenListenerConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (_listenerConnectionString is null)
+        {
+            return await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var connection = new NpgsqlConnection(_listenerConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     public ValueTask DisposeAsync() => _owned ? DataSource.DisposeAsync() : ValueTask.CompletedTask;
 

@@ -2,14 +2,22 @@ using Npgsql;
 
 namespace QuotaKit.PostgreSql;
 
-/// <summary>Reads the one row <c>quotakit.record_usage_v2</c> answers: a fresh decision, or the stored first call of a replay.</summary>
+/// <summary>
+/// Reads the one row <c>quotakit.record_usage_v3</c> answers: a fresh decision, the stored first call of a replay, or
+/// "the subject changed" (nothing written).
+/// </summary>
 internal static class RecordUsageReader
 {
     public static async ValueTask<UsageWriteResult> ReadAsync(NpgsqlDataReader reader)
     {
         if (!await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            throw new InvalidOperationException("quotakit.record_usage_v2 returned no row.");
+            throw new InvalidOperationException("quotakit.record_usage_v3 returned no row.");
+        }
+
+        if (reader.GetBoolean(14))
+        {
+            return UsageWriteResult.SubjectChanged();
         }
 
         var outcome = (UsageOutcome)reader.GetInt16(0);

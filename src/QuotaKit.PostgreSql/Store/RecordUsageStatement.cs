@@ -4,14 +4,14 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// A reusable <c>quotakit.record_usage_v2</c> command with its 18 typed parameters, so a call allocates no command and no
+/// A reusable <c>quotakit.record_usage_v3</c> command with its 19 typed parameters, so a call allocates no command and no
 /// parameter objects: <see cref="Bind"/> sets the values, the caller attaches a connection, executes and returns it to
 /// its pool. One instance is used by one call at a time.
 /// </summary>
 internal sealed class RecordUsageStatement
 {
     public const string Sql =
-        "SELECT * FROM quotakit.record_usage_v2($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+        "SELECT * FROM quotakit.record_usage_v3($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 
     private readonly NpgsqlParameter<string> _subjectId = new() { NpgsqlDbType = NpgsqlDbType.Text };
     private readonly NpgsqlParameter<string> _featureKey = new() { NpgsqlDbType = NpgsqlDbType.Text };
@@ -31,6 +31,7 @@ internal sealed class RecordUsageStatement
     private readonly NpgsqlParameter _metadata = new() { NpgsqlDbType = NpgsqlDbType.Jsonb };
     private readonly NpgsqlParameter<bool> _recordEvent = new() { NpgsqlDbType = NpgsqlDbType.Boolean };
     private readonly NpgsqlParameter<Guid> _callId = new() { NpgsqlDbType = NpgsqlDbType.Uuid };
+    private readonly NpgsqlParameter _subjectVersion = new() { NpgsqlDbType = NpgsqlDbType.Bigint };
 
     public RecordUsageStatement()
     {
@@ -39,6 +40,7 @@ internal sealed class RecordUsageStatement
         [
             _subjectId, _featureKey, _periodStart, _periodEnd, _operation, _amount, _limit, _enforce, _deniedOutcome,
             _limitKind, _limitSoft, _thresholds, _now, _occurredAt, _idempotencyKey, _metadata, _recordEvent, _callId,
+            _subjectVersion,
         ];
         Command.Parameters.AddRange(parameters);
     }
@@ -67,6 +69,19 @@ internal sealed class RecordUsageStatement
         _metadata.Value = (object?)write.MetadataJson ?? DBNull.Value;
         _recordEvent.TypedValue = recordEvent;
         _callId.TypedValue = write.CallId;
+        _subjectVersion.Value = write.SubjectVersion is { } version ? version : DBNull.Value;
+    }
+
+    /// <summary>The bound call as a statement of a batch (with copies of the parameters), for the cold path.</summary>
+    public NpgsqlBatchCommand ToBatchCommand()
+    {
+        var command = new NpgsqlBatchCommand(Sql);
+        foreach (NpgsqlParameter parameter in Command.Parameters)
+        {
+            command.Parameters.Add(parameter.Clone());
+        }
+
+        return command;
     }
 
     /// <summary>Drops the references to the last call's values and connection before the statement goes back to its pool.</summary>

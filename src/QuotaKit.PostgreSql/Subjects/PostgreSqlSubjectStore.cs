@@ -5,18 +5,12 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// The <see cref="SubjectStore"/> on QuotaKit's tables: a subject's plan, zone, anchor, overrides and grants are read in
-/// one round trip (three statements in a batch); every write is one parameterised upsert.
+/// The <see cref="SubjectStore"/> on QuotaKit's tables: a subject's plan, zone, anchor, version, overrides and grants are
+/// read in one round trip (<see cref="SubjectContextQuery"/>); every write is one parameterised upsert, and the database's
+/// triggers give the subject a new version and notify listening instances (schema version 3).
 /// </summary>
 internal sealed class PostgreSqlSubjectStore : SubjectStore
 {
-    private static readonly string[] ReadSql =
-    [
-        "SELECT plan_key, billing_anchor, time_zone FROM quotakit.subjects WHERE subject_id = $1",
-        "SELECT feature_key, limit_value, is_disabled, is_soft FROM quotakit.subject_limit_overrides WHERE subject_id = $1",
-        "SELECT feature_key, amount, valid_from, valid_until, reason FROM quotakit.subject_grants WHERE subject_id = $1 ORDER BY id",
-    ];
-
     private const string UpsertOverrideSql =
         """
         INSERT INTO quotakit.subject_limit_overrides (subject_id, feature_key, limit_value, is_disabled, is_soft, created_at, updated_at)
@@ -87,48 +81,10 @@ internal sealed class PostgreSqlSubjectStore : SubjectStore
     private async Task<SubjectContext> ReadContextAsync(string subjectId, CancellationToken cancellationToken)
     {
         await using var batch = _dataSource.CreateBatch();
-        foreach (var sql in ReadSql)
-        {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.Add(NpgsqlValues.Text(subjectId));
-            batch.BatchCommands.Add(command);
-        }
-
+        SubjectContextQuery.AddTo(batch, subjectId);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-
-        var context = SubjectContext.Default;
-        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            context = context with
-            {
-                PlanKey = reader.IsDBNull(0) ? null : reader.GetString(0),
-                BillingAnchor = reader.IsDBNull(1) ? null : NpgsqlValues.ReadInstant(reader, 1),
-                TimeZone = reader.IsDBNull(2) ? null : TimeZones.Get(reader.GetString(2)),
-            };
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        var overrides = new Dictionary<string, FeatureLimit>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            overrides[reader.GetString(0)] = StoredOverride(reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetBoolean(2), reader.GetBoolean(3));
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        var grants = new List<UsageGrant>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            grants.Add(new UsageGrant(
-                reader.GetString(0), reader.GetInt64(1), NpgsqlValues.ReadInstant(reader, 2),
-                NpgsqlValues.ReadInstant(reader, 3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        }
-
-        return overrides.Count == 0 && grants.Count == 0 ? context : context with { Overrides = overrides, Grants = grants };
+        return await SubjectContextQuery.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
     }
-
-    // An override row stores no kind: disabled wins, then a missing number means unlimited.
-    private static FeatureLimit StoredOverride(long? value, bool disabled, bool soft) =>
-        FeatureLimit.FromParts(disabled ? LimitKind.Disabled : value is null ? LimitKind.Unlimited : LimitKind.Limited, value, soft);
 
     private async Task ExecuteAsync(string subjectId, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {

@@ -31,6 +31,23 @@ internal static class QuotaKitConfigurationBinder
             options.SubjectCacheDuration = cacheDuration;
         }
 
+        if (ReadDuration(section, "PushedSubjectCacheDuration", problems) is { } pushedDuration)
+        {
+            options.PushedSubjectCacheDuration = pushedDuration;
+        }
+
+        if (section["SubjectCacheCapacity"] is { } capacity)
+        {
+            if (int.TryParse(capacity, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                options.SubjectCacheCapacity = parsed;
+            }
+            else
+            {
+                problems.Add($"SubjectCacheCapacity '{capacity}' is not a whole number of subjects.");
+            }
+        }
+
         foreach (var featureSection in section.GetSection("Features").GetChildren())
         {
             if (ReadFeature(featureSection, problems) is { } feature && !options.Features.TryAdd(feature.Key, feature))

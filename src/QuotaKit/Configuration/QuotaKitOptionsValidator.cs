@@ -70,6 +70,16 @@ internal sealed partial class QuotaKitOptionsValidator : IValidateOptions<QuotaK
             problems.Add("SubjectCacheDuration cannot be negative.");
         }
 
+        if (options.PushedSubjectCacheDuration < options.SubjectCacheDuration)
+        {
+            problems.Add("PushedSubjectCacheDuration cannot be shorter than SubjectCacheDuration: pushed changes make longer caching safe, not shorter.");
+        }
+
+        if (options.SubjectCacheCapacity < 0)
+        {
+            problems.Add("SubjectCacheCapacity cannot be negative (0 turns the subject cache off).");
+        }
+
         return problems;
     }
 

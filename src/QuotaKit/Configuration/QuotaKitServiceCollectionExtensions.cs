@@ -27,7 +27,12 @@ public static class QuotaKitServiceCollectionExtensions
         services.TryAddSingleton<QuotaKitMetrics>();
 
         // The pipeline over whichever store the builder registers (UseStore, UsePostgreSql, UseInMemoryStore).
-        services.TryAddSingleton(provider => new SubjectCache(() => RequireStore<SubjectStore>(provider), provider.GetRequiredService<QuotaKitRuntime>()));
+        services.TryAddSingleton<SubjectChangeFeed>();
+        services.TryAddSingleton(provider => new SubjectCache(
+            () => RequireStore<SubjectStore>(provider),
+            provider.GetRequiredService<QuotaKitRuntime>(),
+            provider.GetRequiredService<SubjectChangeFeed>(),
+            provider.GetRequiredService<QuotaKitMetrics>()));
         services.TryAddSingleton<ISubjectContextResolver>(provider => provider.GetRequiredService<SubjectCache>());
         services.TryAddSingleton<IUsageTracker>(provider => new UsageTracker(
             provider.GetRequiredService<QuotaKitRuntime>(),

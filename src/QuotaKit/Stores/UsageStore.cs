@@ -75,6 +75,16 @@ public abstract class UsageStore
     public abstract Task<int> ForgetIdempotencyKeysAsync(Instant recordedBefore, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether this store keeps a version per subject (<see cref="SubjectContext.Version"/>, returned by its
+    /// <see cref="SubjectStore.ReadAsync"/>) and verifies <see cref="UsageWrite.SubjectVersion"/> atomically with each
+    /// write, answering <see cref="UsageWriteResult.SubjectChanged"/> on a mismatch and reading the subject along with
+    /// the write when <see cref="UsageWrite.ReadsSubject"/> asks. Then a cached context can never enforce an outdated
+    /// limit, and the tracker may guess the context of a subject it has not cached. False by default: the tracker then
+    /// reads every uncached subject before writing.
+    /// </summary>
+    public virtual bool VerifiesSubjectVersions => false;
+
+    /// <summary>
     /// Checks that the store can serve: its storage is reachable and has the schema this version of the store needs.
     /// Health checks call it. Completes by default.
     /// </summary>

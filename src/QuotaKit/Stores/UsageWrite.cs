@@ -12,7 +12,7 @@ public sealed class UsageWrite
 
     internal UsageWrite(
         string subjectId, FeatureDefinition feature, UsageOperation operation, long amount, UsagePeriod period, FeatureLimit limit,
-        int[] alertThresholds, Instant recordedAt, Instant occurredAt, UsageOptions? options)
+        int[] alertThresholds, Instant recordedAt, Instant occurredAt, UsageOptions? options, SubjectContext subject, bool readsSubject)
     {
         SubjectId = subjectId;
         FeatureKey = feature.Key;
@@ -28,6 +28,8 @@ public sealed class UsageWrite
         RecordEvent = options?.MetadataJson is not null;
         (Enforce, DeniedOutcome) = UsageRules.WriteRule(operation, limit);
         CallId = Guid.NewGuid();
+        SubjectVersion = subject.Version;
+        ReadsSubject = readsSubject;
     }
 
     /// <summary>
@@ -89,6 +91,21 @@ public sealed class UsageWrite
     /// a ledger also records every write with an idempotency key, and may record all writes when configured to.
     /// </summary>
     public bool RecordEvent { get; }
+
+    /// <summary>
+    /// The version of the subject context the limit and period were worked out from (<see cref="SubjectContext.Version"/>);
+    /// <c>null</c> when unknown. A store whose <see cref="UsageStore.VerifiesSubjectVersions"/> is true compares it with
+    /// the subject's stored version before it claims a key or writes anything, and answers
+    /// <see cref="UsageWriteResult.SubjectChanged"/> when they differ.
+    /// </summary>
+    public long? SubjectVersion { get; }
+
+    /// <summary>
+    /// Whether the tracker guessed the subject's context (it was not cached): a store that verifies subject versions
+    /// then reads the subject's stored context in the same round trip as the write and returns it in
+    /// <see cref="UsageWriteResult.Subject"/>, so that a wrong guess costs one more round trip and a right one none.
+    /// </summary>
+    public bool ReadsSubject { get; }
 
     /// <summary>The thresholds as an array, for stores that send them as a parameter; never modify it.</summary>
     internal int[] AlertThresholdArray => _alertThresholds;

@@ -32,9 +32,25 @@ public readonly record struct UsageWriteResult
     /// <summary>The first call with the same idempotency key, when this write was a replay; <c>null</c> otherwise.</summary>
     public StoredUsageCall? Replay { get; }
 
+    /// <summary>
+    /// True when nothing was written because the subject's stored version differs from
+    /// <see cref="UsageWrite.SubjectVersion"/> (its plan, zone, anchor, overrides or grants changed): the tracker works the
+    /// limit and period out again from the current context and writes again. The other values are then meaningless.
+    /// </summary>
+    public bool IsSubjectChanged { get; private init; }
+
+    /// <summary>
+    /// The subject's stored context, read in the same round trip as the write, when <see cref="UsageWrite.ReadsSubject"/>
+    /// asked for it; <c>null</c> otherwise.
+    /// </summary>
+    public SubjectContext? Subject { get; init; }
+
     /// <summary>A write the store decided now, on the counter of <paramref name="period"/>.</summary>
     public static UsageWriteResult Decided(UsageWriteDecision decision, UsagePeriod period, int alertLevelBefore, int alertLevelAfter) =>
         new(decision.Outcome, decision.UsedAfter, period, alertLevelBefore, alertLevelAfter, replay: null);
+
+    /// <summary>A write that was not applied because the subject changed (see <see cref="IsSubjectChanged"/>).</summary>
+    public static UsageWriteResult SubjectChanged() => new(UsageOutcome.Allowed, 0, default, 0, 0, replay: null) { IsSubjectChanged = true };
 
     /// <summary>A write whose idempotency key was already stored: nothing was applied, the first call answers.</summary>
     public static UsageWriteResult Replayed(StoredUsageCall first)

@@ -22,4 +22,16 @@ public sealed record SubjectContext
 
     /// <summary>Grants of extra units.</summary>
     public IReadOnlyList<UsageGrant> Grants { get; init; } = [];
+
+    /// <summary>
+    /// The version of this context in a store that keeps one (every change to the subject's plan, zone, anchor, overrides
+    /// or grants raises it; 0 for a subject with nothing stored). A write made with a context the store no longer holds
+    /// is refused by the store before anything is written, and the tracker tries again with the current one (see
+    /// <see cref="UsageStore.VerifiesSubjectVersions"/>). <c>null</c> when unknown, as for contexts a host's own
+    /// <see cref="ISubjectContextResolver"/> returns: such writes are not checked.
+    /// </summary>
+    public long? Version { get; init; }
+
+    /// <summary>A subject with nothing stored, as a store that keeps versions reports it: the defaults, version 0.</summary>
+    internal static SubjectContext Unstored { get; } = new() { Version = 0 };
 }

@@ -21,6 +21,10 @@ public sealed partial class UsageTracker : IUsageTracker
     private readonly QuotaKitMetrics _metrics;
     private readonly ILogger _logger;
 
+    // Set when QuotaKit's own cache resolves subjects and the store verifies subject versions: an uncached subject's
+    // context is then guessed, and the store reads the real one in the same round trip as the write.
+    private readonly SubjectCache? _guessingCache;
+
     internal UsageTracker(
         QuotaKitRuntime runtime,
         ISubjectContextResolver subjects,
@@ -32,6 +36,7 @@ public sealed partial class UsageTracker : IUsageTracker
     {
         _runtime = runtime;
         _subjects = subjects;
+        _guessingCache = store.VerifiesSubjectVersions ? subjects as SubjectCache : null;
         _store = store;
         _clock = clock;
         _alerts = alerts;
@@ -76,16 +81,14 @@ public sealed partial class UsageTracker : IUsageTracker
         UsageArguments.ValidateOptions(options);
 
         // 2. Subject, limit and period, as of the usage instant.
-        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var (subject, guessed) = await ResolveForWriteAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var now = _clock.GetCurrentInstant();
         var at = options?.At ?? now;
-        var limit = _runtime.GetLimit(subject, featureKey, at);
-        var period = QuotaKitRuntime.GetPeriod(feature, subject, at);
-        var write = new UsageWrite(
-            subjectId, feature, operation, amount, period, limit, _runtime.GetAlertThresholds(feature), now, at, options);
 
-        // 3. The store decides and writes atomically.
-        var result = await StoreCalls.WriteAsync(_store, write, cancellationToken).ConfigureAwait(false);
+        // 3. The store decides and writes atomically. A store that verifies subject versions refuses, before writing
+        //    anything, a write worked out from a context it no longer holds; then the stored context decides.
+        var (write, result) = await WriteWithCurrentSubjectAsync(
+            operation, subjectId, feature, amount, options, subject, guessed, now, at, cancellationToken).ConfigureAwait(false);
         var decision = ToDecision(write, result);
 
         // 4. After the commit: metrics, log, alerts.
@@ -104,6 +107,59 @@ public sealed partial class UsageTracker : IUsageTracker
         return decision;
     }
 
+    private async ValueTask<(UsageWrite Write, UsageWriteResult Result)> WriteWithCurrentSubjectAsync(
+        UsageOperation operation, string subjectId, FeatureDefinition feature, long amount, UsageOptions? options, SubjectContext subject,
+        bool guessed, Instant now, Instant at, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            UsageWrite write;
+            try
+            {
+                write = new UsageWrite(
+                    subjectId, feature, operation, amount, QuotaKitRuntime.GetPeriod(feature, subject, at), _runtime.GetLimit(subject, feature.Key, at),
+                    _runtime.GetAlertThresholds(feature), now, at, options, subject, readsSubject: guessed);
+            }
+            catch (QuotaKitException) when (guessed)
+            {
+                // The guessed defaults give no period here (a billing cycle needs the subject's anchor; an instant at the
+                // edge of the supported range): the subject's own context decides, so read it and work it out again.
+                (subject, guessed) = (await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false), false);
+                attempt--;
+                continue;
+            }
+
+            var result = await StoreCalls.WriteAsync(_store, write, cancellationToken).ConfigureAwait(false);
+            if (result.Subject is { } stored)
+            {
+                _guessingCache?.Set(subjectId, stored);
+            }
+
+            if (!result.IsSubjectChanged)
+            {
+                return (write, result);
+            }
+
+            if (attempt == MaxSubjectChangedAttempts)
+            {
+                throw new QuotaStoreUnavailableException(write.ToString(), outcomeUnknown: false, isTransient: true, new InvalidOperationException(
+                    $"The subject's plan, zone, anchor, overrides or grants changed on each of {attempt} attempts; nothing was written."));
+            }
+
+            // Nothing was written: the guess was wrong (the stored context came with the answer and is cached now), or the
+            // cached context is outdated (read it again). Decide with the stored one.
+            if (result.Subject is null)
+            {
+                _guessingCache?.Invalidate(subjectId);
+            }
+
+            subject = result.Subject ?? await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+            guessed = false;
+        }
+    }
+
+    private const int MaxSubjectChangedAttempts = 3;
+
     private static UsageDecision ToDecision(UsageWrite write, UsageWriteResult result)
     {
         if (result.Replay is not { } first)
@@ -120,6 +176,28 @@ public sealed partial class UsageTracker : IUsageTracker
         // the caller's first call, not a replay of an earlier one.
         var isReplay = first.CallId != write.CallId;
         return new UsageDecision(write.SubjectId, write.FeatureKey, first.Outcome, first.UsedAfter, first.Limit, first.Period, isReplay);
+    }
+
+    /// <summary>
+    /// The subject's context for a write: the cached one; a guess (the defaults of a subject with nothing stored) when
+    /// the subject is not cached and the store will verify it in the same round trip; otherwise the resolver's answer.
+    /// </summary>
+    private ValueTask<(SubjectContext Subject, bool Guessed)> ResolveForWriteAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        if (_guessingCache is null)
+        {
+            var resolved = ResolveAsync(subjectId, cancellationToken);
+            return resolved.IsCompletedSuccessfully
+                ? new ValueTask<(SubjectContext, bool)>((resolved.Result, false))
+                : ResolvedAsync(resolved);
+        }
+
+        return _guessingCache.TryGet(subjectId, out var cached)
+            ? new ValueTask<(SubjectContext, bool)>((cached, false))
+            : new ValueTask<(SubjectContext, bool)>((SubjectContext.Unstored, true));
+
+        static async ValueTask<(SubjectContext, bool)> ResolvedAsync(ValueTask<SubjectContext> resolving) =>
+            (await resolving.ConfigureAwait(false), false);
     }
 
     private async Task DispatchAlertsAsync(UsageWrite write, UsageWriteResult result, Instant now)

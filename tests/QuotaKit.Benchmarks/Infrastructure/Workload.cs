@@ -42,15 +42,17 @@ internal sealed class Workload
     public string Subject(string contender, string scenario, int index) => $"{contender}-{RunId}-{scenario}-{index}";
 
     /// <summary>QuotaKit as an app registers it, on <paramref name="connectionString"/>.</summary>
-    public ServiceProvider CreateQuotaKit(string connectionString)
+    /// <param name="connectionString">The database.</param>
+    /// <param name="defaultSettings">QuotaKit's defaults for the subject cache, instead of the hour the load part uses.</param>
+    public ServiceProvider CreateQuotaKit(string connectionString, bool defaultSettings = false)
     {
         var services = new ServiceCollection();
-        Register(services).UsePostgreSql(connectionString);
+        Register(services, defaultSettings).UsePostgreSql(connectionString);
         return services.BuildServiceProvider();
     }
 
     /// <summary>Declares the workload's features and plan in <paramref name="services"/>; the caller adds the store.</summary>
-    public QuotaKitBuilder Register(IServiceCollection services) =>
+    public QuotaKitBuilder Register(IServiceCollection services, bool defaultSettings = false) =>
         services.AddQuotaKit(q => q
             .UseClock(Clock)
             .AddFeature(Unbounded.FeatureKey, PeriodPolicy.Day)
@@ -58,5 +60,11 @@ internal sealed class Workload
             .AddPlan("bench", p => p.Limit(Unbounded.FeatureKey, Unbounded.Limit).Limit(Capped.FeatureKey, Capped.Limit))
             .UseDefaultPlan("bench")
             // Long enough to cover the run once warmed: the figures are for the cached path (see docs/benchmarks.md).
-            .Configure(o => o.SubjectCacheDuration = Duration.FromHours(1)));
+            .Configure(o =>
+            {
+                if (!defaultSettings)
+                {
+                    o.SubjectCacheDuration = Duration.FromHours(1);
+                }
+            }));
 }

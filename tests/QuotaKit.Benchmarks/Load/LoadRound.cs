@@ -4,7 +4,8 @@ namespace QuotaKit.Benchmarks.Load;
 
 /// <summary>What one measured slice recorded.</summary>
 /// <param name="Allowed">Calls granted in the whole slice, warm-up included (for overshoot).</param>
-internal sealed record RoundSample(double Seconds, long Allowed, long[] LatencyTicks);
+/// <param name="Calls">Calls completed in the whole slice, warm-up included (for round trips per call).</param>
+internal sealed record RoundSample(double Seconds, long Allowed, long[] LatencyTicks, long Calls);
 
 /// <summary>
 /// Runs <c>concurrency</c> workers calling an operation back to back: a warm-up (not measured), then a measured window.
@@ -21,6 +22,7 @@ internal static class LoadRound
         var phase = WarmingUp;
         var latencies = new List<long>[concurrency];
         var allowed = new long[concurrency];
+        var calls = new long[concurrency];
         var workers = new Task[concurrency];
         for (var w = 0; w < concurrency; w++)
         {
@@ -39,6 +41,7 @@ internal static class LoadRound
                     }
 
                     var elapsed = Stopwatch.GetTimestamp() - started;
+                    calls[worker]++;
                     if (startPhase == Measuring && Volatile.Read(ref phase) == Measuring)
                     {
                         latencies[worker].Add(elapsed);
@@ -54,6 +57,6 @@ internal static class LoadRound
         Volatile.Write(ref phase, Stopped);
         var seconds = window.Elapsed.TotalSeconds;
         await Task.WhenAll(workers).ConfigureAwait(false);
-        return new RoundSample(seconds, allowed.Sum(), latencies.SelectMany(l => l).ToArray());
+        return new RoundSample(seconds, allowed.Sum(), latencies.SelectMany(l => l).ToArray(), calls.Sum());
     }
 }

@@ -95,11 +95,13 @@ public class SchemaUpgradeTests
         await using var context = new HostOwnedContext(database.ConnectionString);
         var migrator = () => TrackerHost.Create(database.ConnectionString, new FakeClock(Noon), Catalog).Services.GetRequiredService<IQuotaKitMigrator>();
 
-        // The host's first migration (written when it adopted QuotaKit 0.1.0), then the one it adds for 0.2.0.
+        // The host's first migration (written when it adopted QuotaKit 0.1.0), then the ones it adds for 0.2.0.
         await HostMigrations.ExecuteAsync(context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects());
         (await migrator().GetSchemaVersionAsync()).Should().Be(1);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(2));
         (await migrator().GetSchemaVersionAsync()).Should().Be(2);
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(3));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(3);
         await migrator().VerifySchemaAsync();
         await using (var host = TrackerHost.Create(database.ConnectionString, new FakeClock(Noon), Catalog))
         {
@@ -107,6 +109,8 @@ public class SchemaUpgradeTests
         }
 
         // Down, newest first; within a Down, QuotaKit's objects go before the tables they live on.
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(3));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(2);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(2));
         (await migrator().GetSchemaVersionAsync()).Should().Be(1);
         var firstDown = NewMigration(context).DropQuotaKitDatabaseObjects();
@@ -123,7 +127,7 @@ public class SchemaUpgradeTests
         await using (var context = new HostOwnedContext(database.ConnectionString))
         {
             await HostMigrations.ExecuteAsync(
-                context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2));
+                context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2).UpgradeQuotaKitDatabaseObjects(3));
         }
 
         var before = await SchemaFingerprint.ReadAsync(database.DataSource);

@@ -42,7 +42,8 @@ public class ServiceRegistrationTests(FreshDatabase database) : IClassFixture<Fr
             services.Count(d => d.ServiceType == type).Should().Be(1, $"{type.Name} must be registered once");
         }
 
-        services.Count(d => d.ServiceType == typeof(IHostedService)).Should().Be(1);
+        services.Where(d => d.ServiceType == typeof(IHostedService)).Select(d => d.ImplementationType?.Name)
+            .Should().BeEquivalentTo("QuotaKitStartupService", "SubjectChangeListener");
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<QuotaKitOptions>>().Value;
         options.Features.Keys.Should().BeEquivalentTo("images", "voice");

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NodaTime;
+using Npgsql;
+using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
+using Xunit.Abstractions;
+
+namespace QuotaKit.PostgreSql.Tests.Subjects;
+
+/// <summary>
+/// Changes pushed across instances with LISTEN/NOTIFY: two app instances (two service providers with their hosted
+/// services running), one database. Reads answer from the cache, which lives an hour while changes are pushed, so only
+/// a pushed eviction can make instance B show a change made on instance A within the seconds these tests wait.
+/// </summary>
+public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
+{
+    private static readonly Instant Noon = Instant.FromUtc(2025, 6, 2, 12, 0);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly MigratedDatabase _database;
+    private readonly ITestOutputHelper _output;
+    private readonly FakeClock _clock = new(Noon);
+
+    public SubjectChangeListenerTests(MigratedDatabase database, ITestOutputHelper output)
+    {
+        _database = database;
+        _output = output;
+    }
+
+    [Fact]
+    public async Task A_plan_changed_on_one_instance_is_shown_by_the_other_instances_cached_reads_at_once()
+    {
+        const string subject = "pushed-plan";
+        await using var a = await StartedInstanceAsync();
+        await using var b = await StartedInstanceAsync();
+        var latencies = new List<double>();
+
+        for (var round = 0; round < 20; round++)
+        {
+            var plan = round % 2 == 0 ? "pro" : "free";
+            (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit.Should().NotBe(LimitOf(plan), "B has the other plan cached");
+
+            await a.Instance.Admin.SetPlanAsync(subject, plan);
+            var sinceCommit = Stopwatch.StartNew();
+            while ((await b.Instance.Tracker.CheckAsync(subject, "images")).Limit != LimitOf(plan))
+            {
+                sinceCommit.Elapsed.Should().BeLessThan(Patience, $"round {round}: B must show plan '{plan}' once A's change is pushed");
+                await Task.Delay(1);
+            }
+
+            latencies.Add(sinceCommit.Elapsed.TotalMilliseconds);
+        }
+
+        latencies.Sort();
+        _output.WriteLine($"cross-instance staleness over {latencies.Count} plan changes: median {latencies[latencies.Count / 2]:F1} ms, max {latencies[^1]:F1} ms");
+    }
+
+    [Fact]
+    public async Task The_listener_reconnects_after_its_session_is_terminated_and_pushes_changes_again()
+    {
+        const string subject = "pushed-after-reconnect";
+        await using var a = await StartedInstanceAsync();
+        await using var b = await StartedInstanceAsync();
+        (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit.Should().Be(LimitOf("free"));
+        var feed = b.Instance.Services.GetRequiredService<SubjectChangeFeed>();
+
+        await TerminateListenersAsync();
+        await WaitUntilAsync(() => !feed.IsConnected, "the feed reports the lost connection");
+        await WaitUntilAsync(() => feed.IsConnected, "the listener reconnects");
+        (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit.Should().Be(LimitOf("free"), "B caches the subject again");
+        await a.Instance.Admin.SetPlanAsync(subject, "pro");
+
+        await WaitUntilAsync(
+            async () => (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit == LimitOf("pro"), "B shows the change made after the reconnect");
+    }
+
+    [Fact]
+    public async Task A_host_that_keeps_plans_in_its_own_tables_announces_a_change_that_every_instance_receives()
+    {
+        await using var b = await StartedInstanceAsync();
+        var received = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Instance.Services.GetRequiredService<SubjectChangeFeed>().SubjectChanged += (_, change) =>
+        {
+            if (change.SubjectId == "host-owned-plan")
+            {
+                received.TrySetResult(change.SubjectId);
+            }
+        };
+
+        await using (var connection = await _database.DataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await QuotaKitSubjectChanges.PublishAsync(connection, "host-owned-plan");
+            await transaction.CommitAsync();
+        }
+
+        (await received.Task.WaitAsync(Patience)).Should().Be("host-owned-plan");
+    }
+
+    private static FeatureLimit LimitOf(string plan) => plan == "pro" ? FeatureLimit.Hard(100) : FeatureLimit.Hard(3);
+
+    private static void Catalog(QuotaKitBuilder q) => q
+        .AddFeature("images", PeriodPolicy.Day)
+        .AddPlan("free", p => p.Limit("images", 3))
+        .AddPlan("pro", p => p.Limit("images", 100))
+        .UseDefaultPlan("free");
+
+    /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
+    private async Task<RunningInstance> StartedInstanceAsync()
+    {
+        var instance = TrackerHost.Create(_database.ConnectionString, _clock, Catalog);
+        var services = instance.Services.GetServices<IHostedService>().ToList();
+        foreach (var service in services)
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
+        var feed = instance.Services.GetRequiredService<SubjectChangeFeed>();
+        await WaitUntilAsync(() => feed.IsConnected, "the listener connects");
+        return new RunningInstance(instance, services);
+    }
+
+    private async Task TerminateListenersAsync()
+    {
+        await using var command = _database.DataSource.CreateCommand(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN quotakit_subject_changed%'");
+        ((long)(await command.ExecuteScalarAsync())!).Should().BeGreaterThan(0, "the listener's session is found by its LISTEN");
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            waited.Elapsed.Should().BeLessThan(Patience, what);
+            await Task.Delay(10);
+        }
+    }
+
+    private sealed record RunningInstance(TrackerUnderTest Instance, List<IHostedService> Services) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var service in Services)
+            {
+                await service.StopAsync(CancellationToken.None);
+            }
+
+            await Instance.DisposeAsync();
+        }
+    }
+}
