@@ -8,12 +8,16 @@
 GRANT USAGE ON SCHEMA quotakit TO quotakit_runtime;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA quotakit TO quotakit_runtime;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA quotakit TO quotakit_runtime;
--- Version 1 (0.1.0 instances during a rolling upgrade) and version 2 (0.2.0) of the hot-path function, and the schema
--- version the start-up check and the health check read.
+-- Version 1 (0.1.0 instances during a rolling upgrade), version 2 and version 3 (0.2.0) of the hot-path function, the
+-- subject version it checks, and the schema version the start-up check and the health check read. The triggers of
+-- version 3 run as the role that changes a subject: they need the table and sequence grants above.
 GRANT EXECUTE ON FUNCTION quotakit.record_usage(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
     smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.record_usage_v2(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
     smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid) TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.record_usage_v3(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
+    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint) TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.subject_context_version(text) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.schema_version() TO quotakit_runtime;
 -- The migrations-history table is read by the runtime only if it calls GetPendingMigrationsAsync; writing it is the
 -- migration role's job.

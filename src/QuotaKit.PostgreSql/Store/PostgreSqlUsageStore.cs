@@ -80,11 +80,18 @@ internal sealed class PostgreSqlUsageStore : UsageStore
         {
             statement.Bind(write, _recordAllEvents || write.RecordEvent);
             statement.Command.Connection = connection;
+            // Disposed by WriteReadingSubjectAsync; one that is never executed holds nothing worth releasing.
+            var batch = write.ReadsSubject ? ReadingSubjectBatch(connection, statement, write.SubjectId) : null;
             try
             {
-                if (_prepare && !write.ReadsSubject)
+                // Persistent prepared statements, kept per physical connection by SQL text: one round trip the first
+                // time, none afterwards.
+                if (_prepare && batch is not null)
                 {
-                    // Persistent prepared statement: one round trip the first time on a physical connection, none afterwards.
+                    await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (_prepare)
+                {
                     await statement.Command.PrepareAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -96,8 +103,8 @@ internal sealed class PostgreSqlUsageStore : UsageStore
             UsageWriteResult result;
             try
             {
-                result = write.ReadsSubject
-                    ? await WriteReadingSubjectAsync(connection, statement, write.SubjectId, cancellationToken).ConfigureAwait(false)
+                result = batch is not null
+                    ? await WriteReadingSubjectAsync(batch, cancellationToken).ConfigureAwait(false)
                     : await ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
             }
             catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
@@ -130,12 +137,9 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     /// trip, one implicit transaction). When the guess was right the write is done; when it was wrong nothing was
     /// written and the tracker writes again with the context read here.
     /// </summary>
-    private static async Task<UsageWriteResult> WriteReadingSubjectAsync(
-        NpgsqlConnection connection, RecordUsageStatement statement, string subjectId, CancellationToken cancellationToken)
+    private static async Task<UsageWriteResult> WriteReadingSubjectAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(statement.ToBatchCommand());
-        SubjectContextQuery.AddTo(batch, subjectId);
+        await using var disposeBatch = batch.ConfigureAwait(false);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var result = await RecordUsageReader.ReadAsync(reader).ConfigureAwait(false);
 
@@ -143,6 +147,14 @@ internal sealed class PostgreSqlUsageStore : UsageStore
         await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
         var subject = await SubjectContextQuery.ReadAsync(reader, CancellationToken.None).ConfigureAwait(false);
         return result with { Subject = subject };
+    }
+
+    private static NpgsqlBatch ReadingSubjectBatch(NpgsqlConnection connection, RecordUsageStatement statement, string subjectId)
+    {
+        var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(statement.ToBatchCommand());
+        SubjectContextQuery.AddTo(batch, subjectId);
+        return batch;
     }
 
     /// <summary>Checks that the database answers and has the schema version this QuotaKit needs.</summary>

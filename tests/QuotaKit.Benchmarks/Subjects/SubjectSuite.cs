@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using QuotaKit.Benchmarks.Infrastructure;
 using QuotaKit.Benchmarks.Load;
@@ -48,6 +49,13 @@ internal sealed class SubjectSuite : IAsyncDisposable
     {
         await SeedStoredSubjectsAsync();
 
+        // As a generic host would: QuotaKit's hosted services run (the start-up check, and the subject-change listener
+        // where the version has one), so the subject cache has the lifetime an app has by default.
+        foreach (var service in _quotaKit.GetServices<IHostedService>())
+        {
+            await service.StartAsync(CancellationToken.None);
+        }
+
         // Pools and prepared statements only: one call each on a subject no scenario uses. The subject cache stays cold.
         foreach (var (key, contender) in _contenders)
         {
@@ -88,6 +96,11 @@ internal sealed class SubjectSuite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var service in _quotaKit.GetServices<IHostedService>())
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
         _roundTrips.Dispose();
         await _quotaKit.DisposeAsync();
         await _rawDataSource.DisposeAsync();
