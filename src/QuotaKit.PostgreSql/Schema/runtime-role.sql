@@ -18,6 +18,7 @@ GRANT EXECUTE ON FUNCTION quotakit.record_usage_v2(text, text, timestamptz, time
 GRANT EXECUTE ON FUNCTION quotakit.record_usage_v3(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
     smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.subject_context_version(text) TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.subject_context(text) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.schema_version() TO quotakit_runtime;
 -- The migrations-history table is read by the runtime only if it calls GetPendingMigrationsAsync; writing it is the
 -- migration role's job.

@@ -8,8 +8,8 @@ namespace QuotaKit.PostgreSql;
 
 /// <summary>
 /// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v3</c> (one round trip,
-/// one transaction, the subject's version verified and the counter row locked while it decides), followed in the same
-/// batch by the subject's context when the tracker guessed it; reads are single parameterised statements. Npgsql
+/// one transaction, the subject's version verified and the counter row locked while it decides; a write made with an
+/// outdated or guessed context comes back with the current one); reads are single parameterised statements. Npgsql
 /// failures come out as <see cref="QuotaStoreUnavailableException"/>, saying whether a write may have committed.
 /// </summary>
 internal sealed class PostgreSqlUsageStore : UsageStore
@@ -80,18 +80,11 @@ internal sealed class PostgreSqlUsageStore : UsageStore
         {
             statement.Bind(write, _recordAllEvents || write.RecordEvent);
             statement.Command.Connection = connection;
-            // Disposed by WriteReadingSubjectAsync; one that is never executed holds nothing worth releasing.
-            var batch = write.ReadsSubject ? ReadingSubjectBatch(connection, statement, write.SubjectId) : null;
             try
             {
-                // Persistent prepared statements, kept per physical connection by SQL text: one round trip the first
-                // time, none afterwards.
-                if (_prepare && batch is not null)
+                if (_prepare)
                 {
-                    await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else if (_prepare)
-                {
+                    // Persistent prepared statement: one round trip the first time on a physical connection, none afterwards.
                     await statement.Command.PrepareAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -103,9 +96,8 @@ internal sealed class PostgreSqlUsageStore : UsageStore
             UsageWriteResult result;
             try
             {
-                result = batch is not null
-                    ? await WriteReadingSubjectAsync(batch, cancellationToken).ConfigureAwait(false)
-                    : await ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
+                await using var reader = await statement.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                result = await RecordUsageReader.ReadAsync(reader).ConfigureAwait(false);
             }
             catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
             {
@@ -125,37 +117,6 @@ internal sealed class PostgreSqlUsageStore : UsageStore
 
     /// <summary>True: <c>record_usage_v3</c> verifies the subject's version before it writes anything.</summary>
     public override bool VerifiesSubjectVersions => true;
-
-    private static async Task<UsageWriteResult> ExecuteAsync(RecordUsageStatement statement, CancellationToken cancellationToken)
-    {
-        await using var reader = await statement.Command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await RecordUsageReader.ReadAsync(reader).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The cold path: the write, made with a guessed context, and the subject's stored context in one batch (one round
-    /// trip, one implicit transaction). When the guess was right the write is done; when it was wrong nothing was
-    /// written and the tracker writes again with the context read here.
-    /// </summary>
-    private static async Task<UsageWriteResult> WriteReadingSubjectAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
-    {
-        await using var disposeBatch = batch.ConfigureAwait(false);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var result = await RecordUsageReader.ReadAsync(reader).ConfigureAwait(false);
-
-        // The write has answered and may be committed already: read the rest whatever the token says.
-        await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false);
-        var subject = await SubjectContextQuery.ReadAsync(reader, CancellationToken.None).ConfigureAwait(false);
-        return result with { Subject = subject };
-    }
-
-    private static NpgsqlBatch ReadingSubjectBatch(NpgsqlConnection connection, RecordUsageStatement statement, string subjectId)
-    {
-        var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(statement.ToBatchCommand());
-        SubjectContextQuery.AddTo(batch, subjectId);
-        return batch;
-    }
 
     /// <summary>Checks that the database answers and has the schema version this QuotaKit needs.</summary>
     /// <exception cref="QuotaKitSchemaVersionException">It has an older schema version, or none.</exception>

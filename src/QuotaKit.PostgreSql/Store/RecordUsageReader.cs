@@ -4,7 +4,7 @@ namespace QuotaKit.PostgreSql;
 
 /// <summary>
 /// Reads the one row <c>quotakit.record_usage_v3</c> answers: a fresh decision, the stored first call of a replay, or
-/// "the subject changed" (nothing written).
+/// "the subject changed" with its current context (nothing written).
 /// </summary>
 internal static class RecordUsageReader
 {
@@ -15,9 +15,9 @@ internal static class RecordUsageReader
             throw new InvalidOperationException("quotakit.record_usage_v3 returned no row.");
         }
 
-        if (reader.GetBoolean(14))
+        if (!reader.IsDBNull(14))
         {
-            return UsageWriteResult.SubjectChanged();
+            return UsageWriteResult.SubjectChanged(SubjectContextJson.Parse(reader.GetString(14)));
         }
 
         var outcome = (UsageOutcome)reader.GetInt16(0);

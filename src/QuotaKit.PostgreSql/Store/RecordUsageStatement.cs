@@ -72,18 +72,6 @@ internal sealed class RecordUsageStatement
         _subjectVersion.Value = write.SubjectVersion is { } version ? version : DBNull.Value;
     }
 
-    /// <summary>The bound call as a statement of a batch (with copies of the parameters), for the cold path.</summary>
-    public NpgsqlBatchCommand ToBatchCommand()
-    {
-        var command = new NpgsqlBatchCommand(Sql);
-        foreach (NpgsqlParameter parameter in Command.Parameters)
-        {
-            command.Parameters.Add(parameter.Clone());
-        }
-
-        return command;
-    }
-
     /// <summary>Drops the references to the last call's values and connection before the statement goes back to its pool.</summary>
     public void Clear()
     {

@@ -6,7 +6,7 @@ namespace QuotaKit.PostgreSql;
 
 /// <summary>
 /// The <see cref="SubjectStore"/> on QuotaKit's tables: a subject's plan, zone, anchor, version, overrides and grants are
-/// read in one round trip (<see cref="SubjectContextQuery"/>); every write is one parameterised upsert, and the database's
+/// read in one statement (<see cref="SubjectContextJson"/>); every write is one parameterised upsert, and the database's
 /// triggers give the subject a new version and notify listening instances (schema version 3).
 /// </summary>
 internal sealed class PostgreSqlSubjectStore : SubjectStore
@@ -80,10 +80,10 @@ internal sealed class PostgreSqlSubjectStore : SubjectStore
 
     private async Task<SubjectContext> ReadContextAsync(string subjectId, CancellationToken cancellationToken)
     {
-        await using var batch = _dataSource.CreateBatch();
-        SubjectContextQuery.AddTo(batch, subjectId);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await SubjectContextQuery.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand(SubjectContextJson.ReadSql);
+        command.Parameters.Add(NpgsqlValues.Text(subjectId));
+        var json = (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return SubjectContextJson.Parse(json);
     }
 
     private async Task ExecuteAsync(string subjectId, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)

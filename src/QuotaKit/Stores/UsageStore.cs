@@ -76,11 +76,11 @@ public abstract class UsageStore
 
     /// <summary>
     /// Whether this store keeps a version per subject (<see cref="SubjectContext.Version"/>, returned by its
-    /// <see cref="SubjectStore.ReadAsync"/>) and verifies <see cref="UsageWrite.SubjectVersion"/> atomically with each
-    /// write, answering <see cref="UsageWriteResult.SubjectChanged"/> on a mismatch and reading the subject along with
-    /// the write when <see cref="UsageWrite.ReadsSubject"/> asks. Then a cached context can never enforce an outdated
-    /// limit, and the tracker may guess the context of a subject it has not cached. False by default: the tracker then
-    /// reads every uncached subject before writing.
+    /// <see cref="SubjectStore.ReadAsync"/>; 0 for a subject with nothing stored) and verifies
+    /// <see cref="UsageWrite.SubjectVersion"/> atomically with each write, answering
+    /// <see cref="UsageWriteResult.SubjectChanged"/>, with the current context, on a mismatch. Then a cached context can
+    /// never enforce an outdated limit, and the tracker guesses "nothing stored" for a subject it has not cached instead
+    /// of reading it first. False by default: the tracker then reads every uncached subject before writing.
     /// </summary>
     public virtual bool VerifiesSubjectVersions => false;
 

@@ -12,7 +12,7 @@ public sealed class UsageWrite
 
     internal UsageWrite(
         string subjectId, FeatureDefinition feature, UsageOperation operation, long amount, UsagePeriod period, FeatureLimit limit,
-        int[] alertThresholds, Instant recordedAt, Instant occurredAt, UsageOptions? options, SubjectContext subject, bool readsSubject)
+        int[] alertThresholds, Instant recordedAt, Instant occurredAt, UsageOptions? options, SubjectContext subject)
     {
         SubjectId = subjectId;
         FeatureKey = feature.Key;
@@ -29,7 +29,6 @@ public sealed class UsageWrite
         (Enforce, DeniedOutcome) = UsageRules.WriteRule(operation, limit);
         CallId = Guid.NewGuid();
         SubjectVersion = subject.Version;
-        ReadsSubject = readsSubject;
     }
 
     /// <summary>
@@ -96,16 +95,11 @@ public sealed class UsageWrite
     /// The version of the subject context the limit and period were worked out from (<see cref="SubjectContext.Version"/>);
     /// <c>null</c> when unknown. A store whose <see cref="UsageStore.VerifiesSubjectVersions"/> is true compares it with
     /// the subject's stored version before it claims a key or writes anything, and answers
-    /// <see cref="UsageWriteResult.SubjectChanged"/> when they differ.
+    /// <see cref="UsageWriteResult.SubjectChanged"/> with the current context when they differ. Version 0 is what the
+    /// tracker sends for a subject it has not cached (a guess that nothing is stored): a right guess costs no extra
+    /// round trip, a wrong one costs one.
     /// </summary>
     public long? SubjectVersion { get; }
-
-    /// <summary>
-    /// Whether the tracker guessed the subject's context (it was not cached): a store that verifies subject versions
-    /// then reads the subject's stored context in the same round trip as the write and returns it in
-    /// <see cref="UsageWriteResult.Subject"/>, so that a wrong guess costs one more round trip and a right one none.
-    /// </summary>
-    public bool ReadsSubject { get; }
 
     /// <summary>The thresholds as an array, for stores that send them as a parameter; never modify it.</summary>
     internal int[] AlertThresholdArray => _alertThresholds;

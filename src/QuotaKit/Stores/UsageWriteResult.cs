@@ -34,23 +34,24 @@ public readonly record struct UsageWriteResult
 
     /// <summary>
     /// True when nothing was written because the subject's stored version differs from
-    /// <see cref="UsageWrite.SubjectVersion"/> (its plan, zone, anchor, overrides or grants changed): the tracker works the
-    /// limit and period out again from the current context and writes again. The other values are then meaningless.
+    /// <see cref="UsageWrite.SubjectVersion"/> (its plan, zone, anchor, overrides or grants changed, or the tracker's
+    /// guess was wrong): the tracker works the limit and period out again from <see cref="Subject"/> and writes again.
+    /// The other values are then meaningless.
     /// </summary>
     public bool IsSubjectChanged { get; private init; }
 
-    /// <summary>
-    /// The subject's stored context, read in the same round trip as the write, when <see cref="UsageWrite.ReadsSubject"/>
-    /// asked for it; <c>null</c> otherwise.
-    /// </summary>
-    public SubjectContext? Subject { get; init; }
+    /// <summary>The subject's current context when <see cref="IsSubjectChanged"/>, read in the same round trip where the
+    /// store can; <c>null</c> otherwise (the tracker then reads it).</summary>
+    public SubjectContext? Subject { get; private init; }
 
     /// <summary>A write the store decided now, on the counter of <paramref name="period"/>.</summary>
     public static UsageWriteResult Decided(UsageWriteDecision decision, UsagePeriod period, int alertLevelBefore, int alertLevelAfter) =>
         new(decision.Outcome, decision.UsedAfter, period, alertLevelBefore, alertLevelAfter, replay: null);
 
     /// <summary>A write that was not applied because the subject changed (see <see cref="IsSubjectChanged"/>).</summary>
-    public static UsageWriteResult SubjectChanged() => new(UsageOutcome.Allowed, 0, default, 0, 0, replay: null) { IsSubjectChanged = true };
+    /// <param name="current">The subject's current context with its version, when the store read it along; else <c>null</c>.</param>
+    public static UsageWriteResult SubjectChanged(SubjectContext? current) =>
+        new(UsageOutcome.Allowed, 0, default, 0, 0, replay: null) { IsSubjectChanged = true, Subject = current };
 
     /// <summary>A write whose idempotency key was already stored: nothing was applied, the first call answers.</summary>
     public static UsageWriteResult Replayed(StoredUsageCall first)

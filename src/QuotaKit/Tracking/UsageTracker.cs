@@ -22,7 +22,7 @@ public sealed partial class UsageTracker : IUsageTracker
     private readonly ILogger _logger;
 
     // Set when QuotaKit's own cache resolves subjects and the store verifies subject versions: an uncached subject's
-    // context is then guessed, and the store reads the real one in the same round trip as the write.
+    // context is then guessed, and a wrong guess comes back with the real one in the same round trip as the write.
     private readonly SubjectCache? _guessingCache;
 
     internal UsageTracker(
@@ -118,7 +118,7 @@ public sealed partial class UsageTracker : IUsageTracker
             {
                 write = new UsageWrite(
                     subjectId, feature, operation, amount, QuotaKitRuntime.GetPeriod(feature, subject, at), _runtime.GetLimit(subject, feature.Key, at),
-                    _runtime.GetAlertThresholds(feature), now, at, options, subject, readsSubject: guessed);
+                    _runtime.GetAlertThresholds(feature), now, at, options, subject);
             }
             catch (QuotaKitException) when (guessed)
             {
@@ -130,13 +130,14 @@ public sealed partial class UsageTracker : IUsageTracker
             }
 
             var result = await StoreCalls.WriteAsync(_store, write, cancellationToken).ConfigureAwait(false);
-            if (result.Subject is { } stored)
-            {
-                _guessingCache?.Set(subjectId, stored);
-            }
-
             if (!result.IsSubjectChanged)
             {
+                if (guessed)
+                {
+                    // The store accepted version 0: nothing is stored for the subject, so the guess is its context.
+                    _guessingCache?.Set(subjectId, subject);
+                }
+
                 return (write, result);
             }
 
@@ -146,14 +147,19 @@ public sealed partial class UsageTracker : IUsageTracker
                     $"The subject's plan, zone, anchor, overrides or grants changed on each of {attempt} attempts; nothing was written."));
             }
 
-            // Nothing was written: the guess was wrong (the stored context came with the answer and is cached now), or the
-            // cached context is outdated (read it again). Decide with the stored one.
-            if (result.Subject is null)
+            // Nothing was written: the guess was wrong or the cached context is outdated. Decide with the current one, which
+            // the store sent along (else read it).
+            if (result.Subject is { } current)
+            {
+                _guessingCache?.Set(subjectId, current);
+                subject = current;
+            }
+            else
             {
                 _guessingCache?.Invalidate(subjectId);
+                subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
             }
 
-            subject = result.Subject ?? await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
             guessed = false;
         }
     }
@@ -179,8 +185,8 @@ public sealed partial class UsageTracker : IUsageTracker
     }
 
     /// <summary>
-    /// The subject's context for a write: the cached one; a guess (the defaults of a subject with nothing stored) when
-    /// the subject is not cached and the store will verify it in the same round trip; otherwise the resolver's answer.
+    /// The subject's context for a write: the cached one; a guess (the defaults of a subject with nothing stored,
+    /// version 0) when the subject is not cached and the store verifies versions; otherwise the resolver's answer.
     /// </summary>
     private ValueTask<(SubjectContext Subject, bool Guessed)> ResolveForWriteAsync(string subjectId, CancellationToken cancellationToken)
     {

@@ -27,7 +27,25 @@ public static class RecordUsageChecks
         ("racing consumers on an existing counter never overshoot", connection => RaceAsync(connection, counterExists: true)),
         ("racing first requests of a period never overshoot", connection => RaceAsync(connection, counterExists: false)),
         ("first requests that wait on a new period's row all count", WaitingFirstRequestsAsync),
+        ("a plan stored or changed elsewhere decides the next write", ChangedSubjectAsync),
     ];
+
+    private static async Task ChangedSubjectAsync(string connectionString)
+    {
+        await using var a = Host(connectionString, out _);
+        await using var b = Host(connectionString, out _);
+
+        // B has not cached the subject and guesses the defaults (free: 3 images); the stored plan must decide.
+        await a.Admin.SetPlanAsync("changed-plan", "pro");
+        var guessed = await b.Tracker.TryConsumeAsync("changed-plan", "images", 4);
+
+        // B has it cached now; A's downgrade must decide B's next write.
+        await a.Admin.SetPlanAsync("changed-plan", "free");
+        var downgraded = await b.Tracker.TryConsumeAsync("changed-plan", "images");
+
+        (guessed.Outcome, guessed.Limit).Should().Be((UsageOutcome.Allowed, FeatureLimit.Hard(100)));
+        (downgraded.Outcome, downgraded.Used, downgraded.Limit).Should().Be((UsageOutcome.LimitExceeded, 4L, FeatureLimit.Hard(3)));
+    }
 
     private static async Task HardLimitAsync(string connectionString)
     {

@@ -10,7 +10,8 @@ namespace QuotaKit.PostgreSql.Tests.Mutation;
 /// <param name="Name">What the bug is, as a reviewer would say it.</param>
 /// <param name="Find">The original SQL text.</param>
 /// <param name="Replace">The mutated SQL text.</param>
-public sealed record SqlMutant(string Name, string Find, string Replace)
+/// <param name="File">The frozen file of the function it mutates: version 2's decision, or version 3's subject check.</param>
+public sealed record SqlMutant(string Name, string Find, string Replace, string File = "record_usage.v2.sql")
 {
     public string Apply(string function)
     {

@@ -1,6 +1,9 @@
 namespace QuotaKit.PostgreSql.Tests.Mutation;
 
-/// <summary>The bugs <see cref="SqlMutationTests"/> plants in <c>quotakit.record_usage_v2</c> (the function the store calls), one at a time.</summary>
+/// <summary>
+/// The bugs <see cref="SqlMutationTests"/> plants, one at a time, in <c>quotakit.record_usage_v2</c> (the decision) and
+/// <c>quotakit.record_usage_v3</c> (the subject-version check the store calls, which then calls version 2).
+/// </summary>
 public static class SqlMutants
 {
     public static IReadOnlyList<SqlMutant> All { get; } =
@@ -49,5 +52,13 @@ public static class SqlMutants
         new("open period not cut when the new schedule's period starts after all its usage",
             "UPDATE quotakit.usage_counters c SET period_end = p_period_start",
             "UPDATE quotakit.usage_counters c SET period_end = c.period_end"),
+
+        // Version 3's wrapper. Left out as equivalent: dropping "p_subject_version IS NOT NULL AND" (a NULL comparison
+        // is NULL, and IF NULL takes the same branch as IF false).
+        new("subject version not checked (a cached or guessed context decides)",
+            "IF p_subject_version IS NOT NULL AND p_subject_version <> quotakit.subject_context_version(p_subject_id) THEN",
+            "IF false THEN", "record_usage.v3.sql"),
+        new("changed subject answered without its current context",
+            "NULL::boolean, quotakit.subject_context(p_subject_id);", "NULL::boolean, NULL::jsonb;", "record_usage.v3.sql"),
     ];
 }

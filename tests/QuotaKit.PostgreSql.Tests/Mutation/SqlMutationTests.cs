@@ -30,7 +30,7 @@ public class SqlMutationTests(ITestOutputHelper output)
     public async Task The_checks_kill_the_mutant(string mutantName)
     {
         var mutant = SqlMutants.All.Single(m => m.Name == mutantName);
-        var mutated = mutant.Apply(RecordUsageSql.CreateFunction); // throws when the mutant's text is not in the function
+        var mutated = mutant.Apply(FrozenObjects.Read(mutant.File)); // throws when the mutant's text is not in the function
 
         var failures = await RunChecksAsync(mutated);
 

@@ -8,25 +8,25 @@ RETURNS TABLE (
     outcome smallint, used bigint, alerted_before integer, alerted_after integer,
     period_start timestamptz, period_end timestamptz,
     is_replay boolean, replay_call_id uuid, replay_feature_key text, replay_operation text, replay_amount bigint,
-    replay_limit_kind smallint, replay_limit_value bigint, replay_limit_soft boolean, subject_changed boolean)
+    replay_limit_kind smallint, replay_limit_value bigint, replay_limit_soft boolean, subject_context jsonb)
 LANGUAGE plpgsql
 AS $function$
 BEGIN
     -- The limit and period were worked out from the subject's context at version p_subject_version (0: nothing stored,
     -- what QuotaKit guesses for a subject it has not cached). When the subject has another version now, write nothing,
-    -- not even the idempotency key, and say so: the caller works them out again from the current context. NULL: not
-    -- checked (the host resolves subjects itself).
+    -- not even the idempotency key, and answer the current context instead, so that the caller can decide again
+    -- without another round trip. NULL: not checked (the host resolves subjects itself).
     IF p_subject_version IS NOT NULL AND p_subject_version <> quotakit.subject_context_version(p_subject_id) THEN
         RETURN QUERY SELECT NULL::smallint, NULL::bigint, NULL::integer, NULL::integer, NULL::timestamptz,
             NULL::timestamptz, false, NULL::uuid, NULL::text, NULL::text, NULL::bigint, NULL::smallint, NULL::bigint,
-            NULL::boolean, true;
+            NULL::boolean, quotakit.subject_context(p_subject_id);
         RETURN;
     END IF;
 
     -- Otherwise exactly version 2's decision and write.
     RETURN QUERY SELECT r.outcome, r.used, r.alerted_before, r.alerted_after, r.period_start, r.period_end, r.is_replay,
         r.replay_call_id, r.replay_feature_key, r.replay_operation, r.replay_amount, r.replay_limit_kind,
-        r.replay_limit_value, r.replay_limit_soft, false
+        r.replay_limit_value, r.replay_limit_soft, NULL::jsonb
     FROM quotakit.record_usage_v2(p_subject_id, p_feature_key, p_period_start, p_period_end, p_operation, p_amount,
         p_limit, p_enforce, p_denied_outcome, p_limit_kind, p_limit_soft, p_thresholds, p_now, p_occurred_at,
         p_idempotency_key, p_metadata, p_record_event, p_call_id) AS r;

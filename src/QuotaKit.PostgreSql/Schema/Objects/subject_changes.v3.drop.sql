@@ -5,5 +5,6 @@ DROP TRIGGER IF EXISTS subjects_new_version ON quotakit.subjects;
 DROP FUNCTION IF EXISTS quotakit.subject_detail_changed();
 DROP FUNCTION IF EXISTS quotakit.subject_notify_change();
 DROP FUNCTION IF EXISTS quotakit.subject_new_version();
+DROP FUNCTION IF EXISTS quotakit.subject_context(text);
 DROP FUNCTION IF EXISTS quotakit.subject_context_version(text);
 DROP SEQUENCE IF EXISTS quotakit.subject_context_versions;

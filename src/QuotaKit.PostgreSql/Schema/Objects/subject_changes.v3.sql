@@ -26,6 +26,26 @@ CREATE FUNCTION quotakit.subject_context_version(p_subject_id text) RETURNS bigi
              THEN -1 ELSE 0 END)
     $function$;
 
+-- The whole context as JSON, with its version, read in one statement (one snapshot), so the version always belongs to
+-- the rest. Instants are microseconds since the Unix epoch; grants are in the order they were added.
+CREATE FUNCTION quotakit.subject_context(p_subject_id text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $function$
+    SELECT jsonb_build_object(
+        'version', quotakit.subject_context_version(p_subject_id),
+        'plan', s.plan_key,
+        'zone', s.time_zone,
+        'anchor', (extract(epoch FROM s.billing_anchor) * 1000000)::bigint,
+        'overrides', coalesce((
+            SELECT jsonb_agg(jsonb_build_array(o.feature_key, o.limit_value, o.is_disabled, o.is_soft))
+            FROM quotakit.subject_limit_overrides o WHERE o.subject_id = p_subject_id), '[]'::jsonb),
+        'grants', coalesce((
+            SELECT jsonb_agg(jsonb_build_array(g.feature_key, g.amount, (extract(epoch FROM g.valid_from) * 1000000)::bigint,
+                (extract(epoch FROM g.valid_until) * 1000000)::bigint, g.reason) ORDER BY g.id)
+            FROM quotakit.subject_grants g WHERE g.subject_id = p_subject_id), '[]'::jsonb))
+    FROM (SELECT 1) AS one LEFT JOIN quotakit.subjects s ON s.subject_id = p_subject_id
+    $function$;
+
 CREATE FUNCTION quotakit.subject_new_version() RETURNS trigger
     LANGUAGE plpgsql
     AS $function$
