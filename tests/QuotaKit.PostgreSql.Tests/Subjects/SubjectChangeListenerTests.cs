@@ -40,11 +40,11 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         for (var round = 0; round < 20; round++)
         {
             var plan = round % 2 == 0 ? "pro" : "free";
-            (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit.Should().NotBe(LimitOf(plan), "B has the other plan cached");
+            (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit.Should().NotBe(TwoPlans.LimitOf(plan), "B has the other plan cached");
 
             await a.Instance.Admin.SetPlanAsync(subject, plan);
             var sinceCommit = Stopwatch.StartNew();
-            while ((await b.Instance.Tracker.CheckAsync(subject, "images")).Limit != LimitOf(plan))
+            while ((await b.Instance.Tracker.CheckAsync(subject, "images")).Limit != TwoPlans.LimitOf(plan))
             {
                 sinceCommit.Elapsed.Should().BeLessThan(Patience, $"round {round}: B must show plan '{plan}' once A's change is pushed");
                 await Task.Delay(1);
@@ -63,17 +63,17 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         const string subject = "pushed-after-reconnect";
         await using var a = await StartedInstanceAsync();
         await using var b = await StartedInstanceAsync();
-        (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit.Should().Be(LimitOf("free"));
+        (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit.Should().Be(TwoPlans.LimitOf("free"));
         var feed = b.Instance.Services.GetRequiredService<SubjectChangeFeed>();
 
         await TerminateListenersAsync();
         await WaitUntilAsync(() => !feed.IsConnected, "the feed reports the lost connection");
         await WaitUntilAsync(() => feed.IsConnected, "the listener reconnects");
-        (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit.Should().Be(LimitOf("free"), "B caches the subject again");
+        (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit.Should().Be(TwoPlans.LimitOf("free"), "B caches the subject again");
         await a.Instance.Admin.SetPlanAsync(subject, "pro");
 
         await WaitUntilAsync(
-            async () => (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit == LimitOf("pro"), "B shows the change made after the reconnect");
+            async () => (await b.Instance.Tracker.CheckAsync(subject, "images")).Limit == TwoPlans.LimitOf("pro"), "B shows the change made after the reconnect");
     }
 
     [Fact]
@@ -99,18 +99,10 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         (await received.Task.WaitAsync(Patience)).Should().Be("host-owned-plan");
     }
 
-    private static FeatureLimit LimitOf(string plan) => plan == "pro" ? FeatureLimit.Hard(100) : FeatureLimit.Hard(3);
-
-    private static void Catalog(QuotaKitBuilder q) => q
-        .AddFeature("images", PeriodPolicy.Day)
-        .AddPlan("free", p => p.Limit("images", 3))
-        .AddPlan("pro", p => p.Limit("images", 100))
-        .UseDefaultPlan("free");
-
     /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
     private async Task<RunningInstance> StartedInstanceAsync()
     {
-        var instance = TrackerHost.Create(_database.ConnectionString, _clock, Catalog);
+        var instance = TrackerHost.Create(_database.ConnectionString, _clock, TwoPlans.Declare);
         var services = instance.Services.GetServices<IHostedService>().ToList();
         foreach (var service in services)
         {

@@ -123,9 +123,9 @@ public sealed class SubjectVersionTests : IClassFixture<MigratedDatabase>
             await rows.ExecuteNonQueryAsync();
         }
 
-        await using var host = TrackerHost.Create(database.ConnectionString, _clock, Catalog);
+        await using var host = TrackerHost.Create(database.ConnectionString, _clock, TwoPlans.Declare);
         await host.Services.ApplyQuotaKitMigrationsAsync();
-        await using var fresh = TrackerHost.Create(database.ConnectionString, _clock, Catalog);
+        await using var fresh = TrackerHost.Create(database.ConnectionString, _clock, TwoPlans.Declare);
 
         // The first write of each is made with the guessed defaults (free: 3), which must be refused and corrected.
         var onPro = await fresh.Tracker.TryConsumeAsync("on-pro", "images", 4);
@@ -135,13 +135,7 @@ public sealed class SubjectVersionTests : IClassFixture<MigratedDatabase>
         (overrideOnly.Outcome, overrideOnly.Limit).Should().Be((UsageOutcome.Allowed, FeatureLimit.Hard(50)));
     }
 
-    private static void Catalog(QuotaKitBuilder q) => q
-        .AddFeature("images", PeriodPolicy.Day)
-        .AddPlan("free", p => p.Limit("images", 3))
-        .AddPlan("pro", p => p.Limit("images", 100))
-        .UseDefaultPlan("free");
-
-    private TrackerUnderTest Instance() => TrackerHost.Create(_database.ConnectionString, _clock, Catalog);
+    private TrackerUnderTest Instance() => TrackerHost.Create(_database.ConnectionString, _clock, TwoPlans.Declare);
 
     private static async Task ConsumeAsync(TrackerUnderTest instance, string subject, int times)
     {
