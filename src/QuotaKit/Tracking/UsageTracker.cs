@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
@@ -13,6 +14,10 @@ namespace QuotaKit;
 /// </summary>
 public sealed partial class UsageTracker : IUsageTracker
 {
+    // A write refused because the subject changed is decided again with the current context; past this many attempts
+    // (a subject changing without pause) the call fails as a transient store failure with nothing written.
+    private const int MaxSubjectChangedAttempts = 3;
+
     private readonly QuotaKitRuntime _runtime;
     private readonly ISubjectContextResolver _subjects;
     private readonly UsageStore _store;
@@ -107,6 +112,8 @@ public sealed partial class UsageTracker : IUsageTracker
         return decision;
     }
 
+    // Pooled state machine: the hot path allocates no box for this level when the store completes asynchronously.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(UsageWrite Write, UsageWriteResult Result)> WriteWithCurrentSubjectAsync(
         UsageOperation operation, string subjectId, FeatureDefinition feature, long amount, UsageOptions? options, SubjectContext subject,
         bool guessed, Instant now, Instant at, CancellationToken cancellationToken)
@@ -163,8 +170,6 @@ public sealed partial class UsageTracker : IUsageTracker
             guessed = false;
         }
     }
-
-    private const int MaxSubjectChangedAttempts = 3;
 
     private static UsageDecision ToDecision(UsageWrite write, UsageWriteResult result)
     {
