@@ -11,8 +11,10 @@
 #   --hot           mutate only the hot path (the scope docs/mutation-testing.md records scores for)
 #
 # The thresholds live in each package's stryker-config.json: below the break score (85) the run exits non-zero.
-# The integration tests start their own throwaway PostgreSQL (or use QUOTAKIT_TEST_CONNECTION_STRING).
-# Reports land in StrykerOutput/ under the package's folder. A full core run takes about 25 minutes on 2 cores.
+# Stryker runs the tests once per mutant, each run in a new test process. Left alone, every one of those processes would
+# start its own throwaway PostgreSQL cluster; so unless QUOTAKIT_TEST_CONNECTION_STRING names a server, this script
+# starts ONE throwaway cluster (eng/throwaway-postgres.sh, fsync off) for the whole run and stops it at the end.
+# Reports land in StrykerOutput/ under the package's folder. Times: docs/mutation-testing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,5 +42,13 @@ while [ $# -gt 0 ]; do
 done
 
 dotnet tool restore >/dev/null
+if [ -z "${QUOTAKIT_TEST_CONNECTION_STRING:-}" ]; then
+  # shellcheck source=throwaway-postgres.sh
+  source eng/throwaway-postgres.sh
+  # TCP: the reliability tests put a fault proxy in front of the server. 300 connections: the races open many.
+  THROWAWAY_PG_TCP=1 THROWAWAY_PG_SETTINGS="-c max_connections=300 -c synchronous_commit=off -c full_page_writes=off" throwaway_postgres_start
+  export QUOTAKIT_TEST_CONNECTION_STRING="$THROWAWAY_PG_CONNECTION"
+fi
 cd "$project_dir"
-exec dotnet dotnet-stryker --config-file stryker-config.json "${args[@]}"
+# Not exec: the EXIT trap stops the throwaway cluster when Stryker ends.
+dotnet dotnet-stryker --config-file stryker-config.json "${args[@]}"

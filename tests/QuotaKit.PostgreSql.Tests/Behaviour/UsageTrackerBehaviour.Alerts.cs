@@ -42,4 +42,34 @@ public abstract partial class UsageTrackerBehaviour
         UnderTest.Alerts[0].Limit.Should().Be(FeatureLimit.Soft(600));
         UnderTest.Alerts[0].Period.Should().Be(March);
     }
+
+    [Fact]
+    public async Task Thresholds_declared_out_of_order_fire_in_ascending_order_and_the_highest_reached_is_kept()
+    {
+        // "quota": hard limit 10, thresholds declared 100 then 50 (nothing requires them ascending).
+        await using var underTest = await CreateAsync(q => q
+            .AddFeature("quota", PeriodPolicy.Day, f => f.AlertThresholds = [100, 50])
+            .AddPlan("only", p => p.Limit("quota", 10))
+            .UseDefaultPlan("only"), Clock);
+
+        await underTest.Tracker.TryConsumeAsync(Subject, "quota", 10); // 0% to 100%: 50 and 100 at once, 50 first
+        await underTest.Tracker.RefundAsync(Subject, "quota", 4);      // 60%
+        await underTest.Tracker.TryConsumeAsync(Subject, "quota", 4);  // 100% again: the level kept is 100, nothing fires
+
+        underTest.Alerts.Select(a => a.ThresholdPercent).Should().Equal(50, 100);
+    }
+
+    [Fact]
+    public async Task A_limit_of_zero_never_alerts()
+    {
+        // A soft limit of 0 lets every unit past it, but no percentage of nothing is a threshold.
+        await using var underTest = await CreateAsync(q => q
+            .AddFeature("quota", PeriodPolicy.Day, f => f.AlertThresholds = [1, 100])
+            .AddPlan("only", p => p.SoftLimit("quota", 0))
+            .UseDefaultPlan("only"), Clock);
+
+        (await underTest.Tracker.TryConsumeAsync(Subject, "quota", 5)).Allowed.Should().BeTrue();
+
+        underTest.Alerts.Should().BeEmpty();
+    }
 }

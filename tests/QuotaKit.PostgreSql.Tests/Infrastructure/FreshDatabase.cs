@@ -19,9 +19,12 @@ public class FreshDatabase : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        ConnectionString = await SharedPostgres.CreateDatabaseAsync(GetType().Name);
+        ConnectionString = await CreateDatabaseAsync();
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
     }
+
+    /// <summary>Creates the fixture's database and returns its connection string.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => SharedPostgres.CreateDatabaseAsync(GetType().Name);
 
     public virtual async Task DisposeAsync()
     {

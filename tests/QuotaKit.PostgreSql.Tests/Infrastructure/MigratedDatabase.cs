@@ -4,11 +4,8 @@ namespace QuotaKit.PostgreSql.Tests.Infrastructure;
 /// <summary>A fresh database with QuotaKit's shipped migrations applied.</summary>
 public class MigratedDatabase : FreshDatabase
 {
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await QuotaKitContexts.MigrateAsync(ConnectionString);
-    }
+    /// <summary>A copy of the migrated template (<see cref="MigratedTemplate"/>), instead of migrating each database.</summary>
+    protected override Task<string> CreateDatabaseAsync() => MigratedTemplate.CreateDatabaseAsync(GetType().Name);
 
     public QuotaKitDbContext CreateContext(string? connectionString = null) => QuotaKitContexts.Create(connectionString ?? ConnectionString);
 

@@ -32,4 +32,36 @@ public class MetricsTests
         meter.Sum("quotakit.usage.denied").Should().Be(1);
         meter.Count("quotakit.operation.duration").Should().Be(3);
     }
+
+    [Fact]
+    public async Task Refunds_gauges_and_checks_add_no_units_and_only_refused_calls_count_as_denied()
+    {
+        var feature = $"metered_{Guid.NewGuid():N}";
+        var gauge = $"gauge_{Guid.NewGuid():N}";
+        using var meter = new QuotaKitMeterRecorder(feature);
+        using var gaugeMeter = new QuotaKitMeterRecorder(gauge);
+        await using var services = new ServiceCollection()
+            .AddQuotaKit(q => q
+                .AddFeature(feature, PeriodPolicy.Day)
+                .AddFeature(gauge, PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Last)
+                .AddPlan("free", p => p.Limit(feature, 5).Limit(gauge, 10))
+                .UseDefaultPlan("free")
+                .UseClock(new FakeClock(Instant.FromUtc(2025, 3, 10, 9, 0)))
+                .UseInMemoryStore())
+            .Services.BuildServiceProvider();
+        var tracker = services.GetRequiredService<IUsageTracker>();
+
+        await tracker.TryConsumeAsync("metrics-subject", feature, 5);
+        await tracker.RefundAsync("metrics-subject", feature, 2);                          // 3 used
+        (await tracker.CheckAsync("metrics-subject", feature, 2)).Allowed.Should().BeTrue();
+        (await tracker.CheckAsync("metrics-subject", feature, 1)).Allowed.Should().BeTrue();
+        (await tracker.CheckAsync("metrics-subject", feature, 3)).Allowed.Should().BeFalse(); // 3 + 3 > 5
+        await tracker.SetGaugeAsync("metrics-subject", gauge, 7);
+
+        meter.Sum("quotakit.usage.consumed").Should().Be(5, "only the consume adds units; the refund takes none back from the metric");
+        meter.Sum("quotakit.usage.denied").Should().Be(1, "the one refused check");
+        meter.Count("quotakit.operation.duration").Should().Be(5);
+        gaugeMeter.Sum("quotakit.usage.consumed").Should().Be(0, "a gauge value is not units used");
+        gaugeMeter.Count("quotakit.operation.duration").Should().Be(1);
+    }
 }
