@@ -11,7 +11,7 @@ namespace QuotaKit.PostgreSql;
 internal static class FrozenObjects
 {
     /// <summary>The schema version this QuotaKit needs and its newest migration installs.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>The statements that take a database from version <paramref name="version"/> − 1 to <paramref name="version"/>.</summary>
     public static IReadOnlyList<string> Up(int version) => version switch
@@ -19,6 +19,9 @@ internal static class FrozenObjects
         // Version 1 (0.1.0): emitted exactly as 0.1.0's AddQuotaKitDatabaseObjects did, two statements in this order.
         1 => [Read("no_overlap.v1.sql"), Read("record_usage.v1.sql")],
         2 => [Read("record_usage.v2.sql"), Read("schema_version.v2.sql")],
+
+        // Version 3: the batched write (issue 16), many record_usage_v2 calls in one transaction.
+        3 => [Read("record_usage_batch.v3.sql"), Read("schema_version.v3.sql")],
         _ => throw UnknownVersion(version),
     };
 
@@ -27,6 +30,7 @@ internal static class FrozenObjects
     {
         1 => [Read("record_usage.v1.drop.sql"), Read("no_overlap.v1.drop.sql")],
         2 => [Read("schema_version.v2.drop.sql"), Read("record_usage.v2.drop.sql")],
+        3 => [Read("schema_version.v2.sql"), Read("record_usage_batch.v3.drop.sql")],
         _ => throw UnknownVersion(version),
     };
 

@@ -10,6 +10,7 @@ namespace QuotaKit.PostgreSql;
 /// <listheader><term>Version (shipped in)</term><description>Up / Down</description></listheader>
 /// <item><term>1 (0.1.0)</term><description><see cref="AddQuotaKitDatabaseObjects(MigrationBuilder)"/> / <see cref="DropQuotaKitDatabaseObjects(MigrationBuilder)"/></description></item>
 /// <item><term>2 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(2)</c> / <c>DowngradeQuotaKitDatabaseObjects(2)</c></description></item>
+/// <item><term>3 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(3)</c> / <c>DowngradeQuotaKitDatabaseObjects(3)</c></description></item>
 /// </list>
 /// A host calls version 1 in the migration that creates QuotaKit's tables, and each later version in a migration of
 /// its own, in order. The SQL of a released version never changes.

@@ -14,6 +14,10 @@ GRANT EXECUTE ON FUNCTION quotakit.record_usage(text, text, timestamptz, timesta
     smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.record_usage_v2(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
     smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid) TO quotakit_runtime;
+-- Version 3: the batched write (batched metering, coalesced writes).
+GRANT EXECUTE ON FUNCTION quotakit.record_usage_batch(text[], text[], timestamptz[], timestamptz[], text[], bigint[],
+    bigint[], boolean[], smallint[], smallint[], boolean[], integer[], timestamptz[], timestamptz[], text[], jsonb[],
+    boolean[], uuid[]) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.schema_version() TO quotakit_runtime;
 -- The migrations-history table is read by the runtime only if it calls GetPendingMigrationsAsync; writing it is the
 -- migration role's job.

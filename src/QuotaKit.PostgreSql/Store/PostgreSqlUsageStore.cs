@@ -114,6 +114,49 @@ internal sealed class PostgreSqlUsageStore : UsageStore
         }
     }
 
+    /// <summary>
+    /// All the writes in one call of <c>quotakit.record_usage_batch</c>: one round trip, one transaction, decided as
+    /// <see cref="WriteAsync"/> decides each, in list order per counter. Failures are judged as for one write.
+    /// </summary>
+    public override async ValueTask<IReadOnlyList<UsageWriteResult>> WriteBatchAsync(IReadOnlyList<UsageWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count == 0)
+        {
+            return [];
+        }
+
+        var operation = $"a batch of {writes.Count} writes";
+        await using var command = RecordUsageBatch.CreateCommand(writes, _recordAllEvents);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            command.Connection = connection;
+            if (_prepare)
+            {
+                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.NothingWritten(exception, operation);
+        }
+
+        await using (connection.ConfigureAwait(false))
+        {
+            try
+            {
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                return await RecordUsageBatch.ReadAsync(reader, writes).ConfigureAwait(false);
+            }
+            catch (NpgsqlException exception)
+            {
+                throw StoreFailure.AfterSend(exception, operation);
+            }
+        }
+    }
+
     /// <summary>Checks that the database answers and has the schema version this QuotaKit needs.</summary>
     /// <exception cref="QuotaKitSchemaVersionException">It has an older schema version, or none.</exception>
     public override Task VerifyReadyAsync(CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
@@ -11,7 +12,7 @@ namespace QuotaKit;
 /// write atomically (retrying once when that is safe), then records metrics, logs and delivers alerts. A store only
 /// stores and decides; see docs/architecture.md for the call path.
 /// </summary>
-public sealed partial class UsageTracker : IUsageTracker
+public sealed partial class UsageTracker : IUsageTracker, IUsageMeter
 {
     private readonly QuotaKitRuntime _runtime;
     private readonly ISubjectContextResolver _subjects;
@@ -67,7 +68,21 @@ public sealed partial class UsageTracker : IUsageTracker
         UsageOperation operation, string subjectId, string featureKey, long amount, UsageOptions? options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var write = await PrepareWriteAsync(operation, subjectId, featureKey, amount, options, cancellationToken).ConfigureAwait(false);
 
+        // 3. The store decides and writes atomically.
+        var result = await StoreCalls.WriteAsync(_store, write, cancellationToken).ConfigureAwait(false);
+        var decision = ToDecision(write, result);
+        await AfterCommitAsync(write, result, decision, started).ConfigureAwait(false);
+        return decision;
+    }
+
+    /// <summary>Steps 1 and 2 of a write (also of each record of a batch): checks the arguments, resolves the subject,
+    /// and builds the write with the limit and the period as of the usage instant.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<UsageWrite> PrepareWriteAsync(
+        UsageOperation operation, string subjectId, string featureKey, long amount, UsageOptions? options, CancellationToken cancellationToken)
+    {
         // 1. Arguments, in one order for every store: nothing is sent before all of them are valid.
         UsageArguments.ValidateSubject(subjectId);
         var feature = _runtime.GetFeature(featureKey);
@@ -81,27 +96,24 @@ public sealed partial class UsageTracker : IUsageTracker
         var at = options?.At ?? now;
         var limit = _runtime.GetLimit(subject, featureKey, at);
         var period = QuotaKitRuntime.GetPeriod(feature, subject, at);
-        var write = new UsageWrite(
+        return new UsageWrite(
             subjectId, feature, operation, amount, period, limit, _runtime.GetAlertThresholds(feature), now, at, options);
+    }
 
-        // 3. The store decides and writes atomically.
-        var result = await StoreCalls.WriteAsync(_store, write, cancellationToken).ConfigureAwait(false);
-        var decision = ToDecision(write, result);
-
-        // 4. After the commit: metrics, log, alerts.
-        if (!decision.IsReplay && decision.Allowed && operation is UsageOperation.Consume or UsageOperation.Increment)
+    /// <summary>Step 4, after the commit: metrics, log, alerts.</summary>
+    private async ValueTask AfterCommitAsync(UsageWrite write, UsageWriteResult result, UsageDecision decision, long started)
+    {
+        if (!decision.IsReplay && decision.Allowed && write.Operation is UsageOperation.Consume or UsageOperation.Increment)
         {
-            _metrics.RecordUnits(featureKey, amount);
+            _metrics.RecordUnits(write.FeatureKey, write.Amount);
         }
 
-        _metrics.RecordCall(write.OperationName, featureKey, decision.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        LogDecision(write.OperationName, subjectId, featureKey, amount, decision.Outcome, decision.Used, decision.IsReplay);
+        _metrics.RecordCall(write.OperationName, write.FeatureKey, decision.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogDecision(write.OperationName, write.SubjectId, write.FeatureKey, write.Amount, decision.Outcome, decision.Used, decision.IsReplay);
         if (result.AlertLevelAfter > result.AlertLevelBefore)
         {
-            await DispatchAlertsAsync(write, result, now).ConfigureAwait(false);
+            await DispatchAlertsAsync(write, result, write.RecordedAt).ConfigureAwait(false);
         }
-
-        return decision;
     }
 
     private static UsageDecision ToDecision(UsageWrite write, UsageWriteResult result)

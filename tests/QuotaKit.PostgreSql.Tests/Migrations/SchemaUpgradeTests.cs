@@ -100,6 +100,8 @@ public class SchemaUpgradeTests
         (await migrator().GetSchemaVersionAsync()).Should().Be(1);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(2));
         (await migrator().GetSchemaVersionAsync()).Should().Be(2);
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(3));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(3);
         await migrator().VerifySchemaAsync();
         await using (var host = TrackerHost.Create(database.ConnectionString, new FakeClock(Noon), Catalog))
         {
@@ -107,6 +109,8 @@ public class SchemaUpgradeTests
         }
 
         // Down, newest first; within a Down, QuotaKit's objects go before the tables they live on.
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(3));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(2);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(2));
         (await migrator().GetSchemaVersionAsync()).Should().Be(1);
         var firstDown = NewMigration(context).DropQuotaKitDatabaseObjects();
