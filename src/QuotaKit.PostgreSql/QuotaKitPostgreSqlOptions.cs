@@ -21,4 +21,22 @@ public sealed class QuotaKitPostgreSqlOptions
     /// idempotency key or metadata are always recorded.
     /// </summary>
     public bool RecordAllEvents { get; set; }
+
+    /// <summary>
+    /// Gather the writes this process makes at the same time (<c>TryConsumeAsync</c>, <c>IncrementAsync</c>, ...) into one
+    /// round trip and one transaction (<c>quotakit.record_usage_batch</c>): on a hot counter or under many concurrent
+    /// callers, many writes then share one commit. Off by default. Each write is decided exactly as alone (in arrival
+    /// order per counter, under its row lock: no overshoot; idempotency keys, alerts and outcomes as for a single call),
+    /// and a caller's task completes only after the commit. There is no timer: a write made while a connection is free is
+    /// sent at once; writes made while the batches in flight are busy go together in the next one. A failure fails the
+    /// writes of its batch alike (<see cref="QuotaStoreUnavailableException.OutcomeUnknown"/> as for a single call), and
+    /// one caller's bad input never fails another's. docs/benchmarks.md measures it.
+    /// </summary>
+    public bool CoalesceWrites { get; set; }
+
+    /// <summary>How many coalesced batches may be in flight at once (each on its own connection).</summary>
+    internal int CoalescingSenders { get; set; } = 4;
+
+    /// <summary>For tests: send a lone write as a batch of one too, so every write goes through record_usage_batch.</summary>
+    internal bool CoalesceLoneWritesAsBatches { get; set; }
 }

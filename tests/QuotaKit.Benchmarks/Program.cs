@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
 using QuotaKit.Benchmarks;
+using QuotaKit.Benchmarks.Batch;
 using QuotaKit.Benchmarks.Http;
 using QuotaKit.Benchmarks.Infrastructure;
 using QuotaKit.Benchmarks.Load;
@@ -41,6 +42,16 @@ if (options.RunHttpOnly)
     await http.RunAsync();
     Console.WriteLine();
     Console.WriteLine(http.ToMarkdown());
+    return 0;
+}
+
+if (options.RunBatchOnly)
+{
+    await using var quotaKit = workload.CreateQuotaKit(server.ConnectionString);
+    var batch = new BatchSuite(options, workload, quotaKit);
+    await batch.RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(BatchSuite.ToMarkdown(batch.Results));
     return 0;
 }
 

@@ -569,6 +569,18 @@ BEGIN
         v_new_alerted integer;
         v_outcome smallint;
         v_threshold integer;
+        -- The counter of the last item, while the next items go to the same counter: its row is written once, when the
+        -- items move on to another counter (or before any statement that reads it), instead of once per item.
+        v_c_subject text;
+        v_c_feature text;
+        v_c_start timestamptz;
+        v_c_end timestamptz;
+        v_c_used bigint;
+        v_c_alerted integer;
+        v_c_last_write timestamptz;
+        v_c_limit bigint;
+        v_c_dirty boolean := false;
+        v_row boolean;
     BEGIN
         IF coalesce(cardinality(p_feature_keys), 0) <> n OR coalesce(cardinality(p_period_starts), 0) <> n
             OR coalesce(cardinality(p_period_ends), 0) <> n OR coalesce(cardinality(p_operations), 0) <> n
@@ -652,11 +664,16 @@ BEGIN
         FROM (
             SELECT 1
             FROM quotakit.usage_counters c
-            WHERE (c.subject_id, c.feature_key, c.period_start) IN (
-                SELECT u.s, u.f, (SELECT max(c2.period_start) FROM quotakit.usage_counters c2
-                                  WHERE c2.subject_id = u.s AND c2.feature_key = u.f AND c2.period_start <= u.o)
+            JOIN (
+                SELECT DISTINCT u.s, u.f, latest.period_start
                 FROM unnest(p_subject_ids, p_feature_keys, p_occurred_at) WITH ORDINALITY AS u(s, f, o, i)
-                WHERE v_state[u.i] IN ('P', 'F'))
+                CROSS JOIN LATERAL (
+                    SELECT c2.period_start FROM quotakit.usage_counters c2
+                    WHERE c2.subject_id = u.s AND c2.feature_key = u.f AND c2.period_start <= u.o
+                    ORDER BY c2.period_start DESC
+                    LIMIT 1) latest
+                WHERE v_state[u.i] IN ('P', 'F')) k
+              ON c.subject_id = k.s AND c.feature_key = k.f AND c.period_start = k.period_start
             ORDER BY c.subject_id, c.feature_key, c.period_start
             FOR UPDATE OF c) l;
 
@@ -685,22 +702,44 @@ BEGIN
                 v_event_ids[i] := v_event_id;
             END IF;
 
-            SELECT c.period_start, c.period_end, c.used, c.alerted_percent, c.updated_at
-            INTO v_start, v_end, v_used, v_alerted, v_last_write
-            FROM quotakit.usage_counters c
-            WHERE c.subject_id = p_subject_ids[i] AND c.feature_key = p_feature_keys[i] AND c.period_start <= p_occurred_at[i]
-            ORDER BY c.period_start DESC
-            LIMIT 1
-            FOR UPDATE;
-            v_found := FOUND AND v_end > p_occurred_at[i];
+            IF v_c_subject = p_subject_ids[i] AND v_c_feature = p_feature_keys[i] AND v_c_start <= p_occurred_at[i]
+                AND v_c_end > p_occurred_at[i] AND NOT (v_c_start < p_period_starts[i] AND v_c_last_write < p_period_starts[i]) THEN
+                -- The same counter as the item before, and it still holds this item's instant under its schedule.
+                v_found := true;
+                v_start := v_c_start;
+                v_end := v_c_end;
+                v_used := v_c_used;
+                v_alerted := v_c_alerted;
+            ELSE
+                IF v_c_dirty THEN
+                    UPDATE quotakit.usage_counters c
+                    SET used = v_c_used, limit_value = v_c_limit, alerted_percent = v_c_alerted, period_end = v_c_end,
+                        updated_at = v_c_last_write
+                    WHERE c.subject_id = v_c_subject AND c.feature_key = v_c_feature AND c.period_start = v_c_start;
+                END IF;
+                v_c_subject := NULL;
+                v_c_dirty := false;
 
-            IF v_found AND v_start < p_period_starts[i] AND v_last_write < p_period_starts[i] THEN
-                v_found := false;
-                v_cut_start := v_start;
-                v_end := p_period_starts[i];
+                SELECT c.period_start, c.period_end, c.used, c.alerted_percent, c.updated_at
+                INTO v_start, v_end, v_used, v_alerted, v_last_write
+                FROM quotakit.usage_counters c
+                WHERE c.subject_id = p_subject_ids[i] AND c.feature_key = p_feature_keys[i] AND c.period_start <= p_occurred_at[i]
+                ORDER BY c.period_start DESC
+                LIMIT 1
+                FOR UPDATE;
+                v_found := FOUND AND v_end > p_occurred_at[i];
+
+                IF v_found AND v_start < p_period_starts[i] AND v_last_write < p_period_starts[i] THEN
+                    v_found := false;
+                    v_cut_start := v_start;
+                    v_end := p_period_starts[i];
+                END IF;
             END IF;
 
+            v_row := true;
             IF NOT v_found AND p_enforce[i] AND p_operations[i] IN ('consume', 'increment') AND p_amounts[i] > p_limits[i] THEN
+                -- Refused even on an empty counter: answered without creating the period's row.
+                v_row := false;
                 v_used := 0;
                 v_alerted := 0;
                 v_start := p_period_starts[i];
@@ -722,7 +761,8 @@ BEGIN
                 VALUES (p_subject_ids[i], p_feature_keys[i], v_start, v_end, 0, p_limits[i], 0, p_now[i], p_now[i])
                 ON CONFLICT DO NOTHING;
 
-                SELECT c.period_start, c.period_end, c.used, c.alerted_percent INTO v_start, v_end, v_used, v_alerted
+                SELECT c.period_start, c.period_end, c.used, c.alerted_percent, c.updated_at
+                INTO v_start, v_end, v_used, v_alerted, v_last_write
                 FROM quotakit.usage_counters c
                 WHERE c.subject_id = p_subject_ids[i] AND c.feature_key = p_feature_keys[i]
                   AND c.period_start <= p_occurred_at[i] AND c.period_end > p_occurred_at[i]
@@ -731,6 +771,16 @@ BEGIN
                     RAISE EXCEPTION 'quotakit.record_usage_batch: period [%, %) of % / % overlaps a stored period', v_start,
                         v_end, p_subject_ids[i], p_feature_keys[i] USING ERRCODE = '23P01';
                 END IF;
+            END IF;
+
+            IF v_c_subject IS NULL AND v_row THEN
+                v_c_subject := p_subject_ids[i];
+                v_c_feature := p_feature_keys[i];
+                v_c_start := v_start;
+                v_c_end := v_end;
+                v_c_used := v_used;
+                v_c_alerted := v_alerted;
+                v_c_last_write := v_last_write;
             END IF;
 
             v_new_end := v_end;
@@ -791,10 +841,13 @@ BEGIN
                     END LOOP;
                 END IF;
 
-                UPDATE quotakit.usage_counters c
-                SET used = v_new_used, limit_value = p_limits[i], alerted_percent = v_new_alerted, period_end = v_new_end,
-                    updated_at = p_now[i]
-                WHERE c.subject_id = p_subject_ids[i] AND c.feature_key = p_feature_keys[i] AND c.period_start = v_start;
+                -- Written to the row when the items move on to another counter.
+                v_c_used := v_new_used;
+                v_c_limit := p_limits[i];
+                v_c_alerted := v_new_alerted;
+                v_c_end := v_new_end;
+                v_c_last_write := p_now[i];
+                v_c_dirty := true;
             END IF;
 
             IF v_event_id IS NOT NULL THEN
@@ -817,6 +870,13 @@ BEGIN
             r_start[i] := v_start;
             r_end[i] := v_new_end;
         END LOOP;
+
+        IF v_c_dirty THEN
+            UPDATE quotakit.usage_counters c
+            SET used = v_c_used, limit_value = v_c_limit, alerted_percent = v_c_alerted, period_end = v_c_end,
+                updated_at = v_c_last_write
+            WHERE c.subject_id = v_c_subject AND c.feature_key = v_c_feature AND c.period_start = v_c_start;
+        END IF;
 
         -- 4. A later item with the key of an earlier one in this batch answers as that first call's replay.
         FOR i IN 1..n LOOP

@@ -47,11 +47,26 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     // Reused hot-path commands: at most one per concurrent call, so bounded by the connection pool's size.
     private readonly ConcurrentQueue<RecordUsageStatement> _statements = new();
 
+    // Set when QuotaKitPostgreSqlOptions.CoalesceWrites is on: single writes then go through it.
+    private readonly WriteCoalescer? _coalescer;
+
     public PostgreSqlUsageStore(QuotaKitDataSource dataSource, IOptions<QuotaKitPostgreSqlOptions> options)
     {
         _dataSource = dataSource.DataSource;
         _recordAllEvents = options.Value.RecordAllEvents;
         _prepare = !new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Multiplexing;
+        if (options.Value.CoalesceWrites)
+        {
+            _coalescer = new WriteCoalescer(
+                WriteOneAsync, WriteBatchAsync, options.Value.CoalescingSenders, IUsageMeter.ChunkSize, options.Value.CoalesceLoneWritesAsBatches);
+        }
+    }
+
+    /// <summary>One write: one call of record_usage_v2, or, when writes are coalesced, a place in the next batch.</summary>
+    public override ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return _coalescer is null ? WriteOneAsync(write, cancellationToken) : _coalescer.WriteAsync(write, cancellationToken);
     }
 
     /// <remarks>
@@ -61,9 +76,8 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     /// machine is pooled.
     /// </remarks>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public override async ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
+    private async ValueTask<UsageWriteResult> WriteOneAsync(UsageWrite write, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(write);
         NpgsqlConnection connection;
         var statement = _statements.TryDequeue(out var pooled) ? pooled : new RecordUsageStatement();
         try
