@@ -62,6 +62,9 @@ internal sealed class PostgreSqlUsageStore : UsageStore
         }
     }
 
+    /// <summary>The coalescer of single writes; <c>null</c> unless <see cref="QuotaKitPostgreSqlOptions.CoalesceWrites"/> is on.</summary>
+    internal WriteCoalescer? Coalescer => _coalescer;
+
     /// <summary>One write: one call of record_usage_v2, or, when writes are coalesced, a place in the next batch.</summary>
     public override ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
     {

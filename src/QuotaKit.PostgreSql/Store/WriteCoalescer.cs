@@ -18,6 +18,8 @@ internal sealed class WriteCoalescer
     private readonly bool _loneWritesAsBatches;
     private readonly ConcurrentQueue<PendingWrite> _queue = new();
     private int _senders;
+    private long _loneWrites;
+    private long _batches;
 
     public WriteCoalescer(
         Func<UsageWrite, CancellationToken, ValueTask<UsageWriteResult>> sendOne,
@@ -30,6 +32,12 @@ internal sealed class WriteCoalescer
         _maxBatch = maxBatch;
         _loneWritesAsBatches = loneWritesAsBatches;
     }
+
+    /// <summary>How many writes were sent alone (no other write was waiting), for tests and diagnostics.</summary>
+    public long LoneWrites => Interlocked.Read(ref _loneWrites);
+
+    /// <summary>How many batches of several writes were sent.</summary>
+    public long Batches => Interlocked.Read(ref _batches);
 
     public ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
     {
@@ -97,6 +105,7 @@ internal sealed class WriteCoalescer
         // Once sent, a write is answered whatever happens to its caller's token: a write the server committed is reported.
         if (batch.Count == 1 && !_loneWritesAsBatches)
         {
+            Interlocked.Increment(ref _loneWrites);
             try
             {
                 batch[0].Complete(await _sendOne(batch[0].Write, CancellationToken.None).ConfigureAwait(false));
@@ -109,6 +118,7 @@ internal sealed class WriteCoalescer
             return;
         }
 
+        Interlocked.Increment(ref _batches);
         IReadOnlyList<UsageWriteResult> results;
         try
         {
