@@ -42,10 +42,37 @@ internal sealed class WriteCoalescer
     public ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (!_loneWritesAsBatches && _queue.IsEmpty && TryEnterSender())
+        {
+            // Nothing waits and a connection is free: this write goes now, alone, on the caller's own flow (no hand-off).
+            return SendAloneAsync(write, cancellationToken);
+        }
+
         var pending = new PendingWrite(write, cancellationToken);
         _queue.Enqueue(pending);
         StartSenderIfIdle();
         return new ValueTask<UsageWriteResult>(pending.Task);
+    }
+
+    private bool TryEnterSender()
+    {
+        var senders = Volatile.Read(ref _senders);
+        return senders < _maxSenders && Interlocked.CompareExchange(ref _senders, senders + 1, senders) == senders;
+    }
+
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<UsageWriteResult> SendAloneAsync(UsageWrite write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Interlocked.Increment(ref _loneWrites);
+            return await _sendOne(write, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _senders);
+            StartSenderIfIdle(); // writes that queued meanwhile go in a batch of their own
+        }
     }
 
     /// <summary>Starts a sender when writes wait and fewer than the maximum are running; the sender runs on this thread until it awaits.</summary>
@@ -53,13 +80,12 @@ internal sealed class WriteCoalescer
     {
         while (!_queue.IsEmpty)
         {
-            var senders = Volatile.Read(ref _senders);
-            if (senders >= _maxSenders)
+            if (Volatile.Read(ref _senders) >= _maxSenders)
             {
                 return; // a running sender takes the write when its batch is done
             }
 
-            if (Interlocked.CompareExchange(ref _senders, senders + 1, senders) == senders)
+            if (TryEnterSender())
             {
                 _ = SendUntilEmptyAsync();
                 return;

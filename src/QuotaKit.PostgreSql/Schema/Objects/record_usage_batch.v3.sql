@@ -17,9 +17,9 @@ AS $function$
 --
 -- Order. Writes of one counter are decided in arrival (item) order. Locks are taken in one fixed order, the same for
 -- every batch, so two batches never wait for each other in a cycle: first the idempotency keys, sorted by (subject, key)
--- (a single call also claims its key before its counter), then the counter rows the items will find, sorted by
--- (subject, feature, period start), all in one statement; the items are then processed sorted by (subject, feature,
--- computed period start, item), so new period rows are inserted in that order too.
+-- (a single call also claims its key before its counter), then the counter rows, as the items are processed sorted by
+-- (subject, feature, computed period start, item): each item locks its counter row (or inserts a new period row) in
+-- that order.
 --
 -- Item errors. A bad item never fails the others: a counter that would pass the largest bigint (SQLSTATE 22003 in a
 -- single call) is answered with error_code '22003' for that item alone, and nothing of that item is written (its
@@ -36,7 +36,6 @@ DECLARE
     v_claim_ids bigint[];
     v_order integer[];
     v_pos integer := 1;
-    v_locked bigint;
     v_rec record;
     i integer;
     j integer;
@@ -158,25 +157,8 @@ BEGIN
         r_soft[v_rec.i] := v_rec.limit_soft;
     END LOOP;
 
-    -- 2. Lock the counter rows the items will find (the latest period starting at or before each usage instant), in
-    --    key order, in one statement.
-    SELECT count(*) INTO v_locked
-    FROM (
-        SELECT 1
-        FROM quotakit.usage_counters c
-        JOIN (
-            SELECT DISTINCT u.s, u.f, latest.period_start
-            FROM unnest(p_subject_ids, p_feature_keys, p_occurred_at) WITH ORDINALITY AS u(s, f, o, i)
-            CROSS JOIN LATERAL (
-                SELECT c2.period_start FROM quotakit.usage_counters c2
-                WHERE c2.subject_id = u.s AND c2.feature_key = u.f AND c2.period_start <= u.o
-                ORDER BY c2.period_start DESC
-                LIMIT 1) latest
-            WHERE v_state[u.i] IN ('P', 'F')) k
-          ON c.subject_id = k.s AND c.feature_key = k.f AND c.period_start = k.period_start
-        ORDER BY c.subject_id, c.feature_key, c.period_start
-        FOR UPDATE OF c) l;
-
+    -- 2. The order in which the items are processed, and so the order in which their counter rows are locked (and new
+    --    period rows inserted): by key, the same for every batch.
     SELECT array_agg(u.i ORDER BY u.s, u.f, p_period_starts[u.i], u.i) INTO v_order
     FROM unnest(p_subject_ids, p_feature_keys) WITH ORDINALITY AS u(s, f, i)
     WHERE v_state[u.i] = 'P';
