@@ -79,6 +79,17 @@ DECLARE
     v_c_last_write timestamptz;
     v_c_limit bigint;
     v_c_dirty boolean := false;
+    -- Counters written in memory and not yet stored, stored together by one UPDATE: at the end, and before an item reads
+    -- a counter of the same subject and feature again.
+    v_p_subject text[] := '{}';
+    v_p_feature text[] := '{}';
+    v_p_start timestamptz[] := '{}';
+    v_p_used bigint[] := '{}';
+    v_p_limit bigint[] := '{}';
+    v_p_alerted integer[] := '{}';
+    v_p_end timestamptz[] := '{}';
+    v_p_updated timestamptz[] := '{}';
+    v_sorted_items integer;
     v_row boolean;
 BEGIN
     IF coalesce(cardinality(p_feature_keys), 0) <> n OR coalesce(cardinality(p_period_starts), 0) <> n
@@ -162,6 +173,7 @@ BEGIN
     SELECT array_agg(u.i ORDER BY u.s, u.f, p_period_starts[u.i], u.i) INTO v_order
     FROM unnest(p_subject_ids, p_feature_keys) WITH ORDINALITY AS u(s, f, i)
     WHERE v_state[u.i] = 'P';
+    v_sorted_items := coalesce(cardinality(v_order), 0);
 
     -- 3. Each item as record_usage_v2 decides it (its steps 2 to 7), in that order.
     WHILE v_pos <= coalesce(cardinality(v_order), 0) LOOP
@@ -194,10 +206,34 @@ BEGIN
             v_alerted := v_c_alerted;
         ELSE
             IF v_c_dirty THEN
+                v_p_subject := v_p_subject || v_c_subject;
+                v_p_feature := v_p_feature || v_c_feature;
+                v_p_start := v_p_start || v_c_start;
+                v_p_used := v_p_used || v_c_used;
+                v_p_limit := v_p_limit || v_c_limit;
+                v_p_alerted := v_p_alerted || v_c_alerted;
+                v_p_end := v_p_end || v_c_end;
+                v_p_updated := v_p_updated || v_c_last_write;
+            END IF;
+
+            -- Another period of the same subject and feature, or an item processed out of key order (a key's new first
+            -- call): what it reads must be stored first.
+            IF cardinality(v_p_subject) > 0 AND ((v_c_subject = p_subject_ids[i] AND v_c_feature = p_feature_keys[i])
+                OR v_pos > v_sorted_items + 1) THEN
                 UPDATE quotakit.usage_counters c
-                SET used = v_c_used, limit_value = v_c_limit, alerted_percent = v_c_alerted, period_end = v_c_end,
-                    updated_at = v_c_last_write
-                WHERE c.subject_id = v_c_subject AND c.feature_key = v_c_feature AND c.period_start = v_c_start;
+                SET used = u.new_used, limit_value = u.new_limit, alerted_percent = u.new_alerted, period_end = u.new_end,
+                    updated_at = u.new_updated
+                FROM unnest(v_p_subject, v_p_feature, v_p_start, v_p_used, v_p_limit, v_p_alerted, v_p_end, v_p_updated)
+                    AS u(s, f, ps, new_used, new_limit, new_alerted, new_end, new_updated)
+                WHERE c.subject_id = u.s AND c.feature_key = u.f AND c.period_start = u.ps;
+                v_p_subject := '{}';
+                v_p_feature := '{}';
+                v_p_start := '{}';
+                v_p_used := '{}';
+                v_p_limit := '{}';
+                v_p_alerted := '{}';
+                v_p_end := '{}';
+                v_p_updated := '{}';
             END IF;
             v_c_subject := NULL;
             v_c_dirty := false;
@@ -354,11 +390,22 @@ BEGIN
     END LOOP;
 
     IF v_c_dirty THEN
-        UPDATE quotakit.usage_counters c
-        SET used = v_c_used, limit_value = v_c_limit, alerted_percent = v_c_alerted, period_end = v_c_end,
-            updated_at = v_c_last_write
-        WHERE c.subject_id = v_c_subject AND c.feature_key = v_c_feature AND c.period_start = v_c_start;
+        v_p_subject := v_p_subject || v_c_subject;
+        v_p_feature := v_p_feature || v_c_feature;
+        v_p_start := v_p_start || v_c_start;
+        v_p_used := v_p_used || v_c_used;
+        v_p_limit := v_p_limit || v_c_limit;
+        v_p_alerted := v_p_alerted || v_c_alerted;
+        v_p_end := v_p_end || v_c_end;
+        v_p_updated := v_p_updated || v_c_last_write;
     END IF;
+
+    UPDATE quotakit.usage_counters c
+    SET used = u.new_used, limit_value = u.new_limit, alerted_percent = u.new_alerted, period_end = u.new_end,
+        updated_at = u.new_updated
+    FROM unnest(v_p_subject, v_p_feature, v_p_start, v_p_used, v_p_limit, v_p_alerted, v_p_end, v_p_updated)
+        AS u(s, f, ps, new_used, new_limit, new_alerted, new_end, new_updated)
+    WHERE c.subject_id = u.s AND c.feature_key = u.f AND c.period_start = u.ps;
 
     -- 4. A later item with the key of an earlier one in this batch answers as that first call's replay.
     FOR i IN 1..n LOOP
