@@ -110,7 +110,8 @@ BEGIN
     END IF;
 
     -- 1. Claim the idempotency keys, sorted by (subject, key); the first item with a key claims it. A concurrent holder
-    --    of a key makes this wait until it commits.
+    --    of a key makes this wait until it commits. (Skipped when no item has a key.)
+    IF cardinality(array_remove(p_idempotency_keys, NULL)) > 0 THEN
     WITH firsts AS (
         SELECT DISTINCT ON (u.s, u.k) u.i, u.s, u.k
         FROM unnest(p_subject_ids, p_idempotency_keys) WITH ORDINALITY AS u(s, k, i)
@@ -167,6 +168,7 @@ BEGIN
         r_limit[v_rec.i] := v_rec.limit_value;
         r_soft[v_rec.i] := v_rec.limit_soft;
     END LOOP;
+    END IF;
 
     -- 2. The order in which the items are processed, and so the order in which their counter rows are locked (and new
     --    period rows inserted): by key, the same for every batch.
