@@ -1,6 +1,3 @@
-using QuotaKit.PostgreSql.Tests.Infrastructure;
-using QuotaKit.Testing;
-
 namespace QuotaKit.PostgreSql.Tests.Behaviour;
 
 /// <summary>
@@ -9,30 +6,11 @@ namespace QuotaKit.PostgreSql.Tests.Behaviour;
 /// in a batch behaves exactly as a single call, for every rule the suite checks (periods, schedule changes, keys,
 /// alerts, limits, bad input).
 /// </summary>
-public sealed class PostgreSqlCoalescedUsageTrackerBehaviourTests : UsageTrackerBehaviour
+public sealed class PostgreSqlCoalescedUsageTrackerBehaviourTests : PostgreSqlUsageTrackerBehaviourTests
 {
-    private readonly MigratedDatabase _database = new();
-
-    public override async Task InitializeAsync()
+    protected override void ConfigureStore(QuotaKitPostgreSqlOptions options)
     {
-        await _database.InitializeAsync();
-        await base.InitializeAsync();
+        options.CoalesceWrites = true;
+        options.CoalesceLoneWritesAsBatches = true;
     }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _database.DisposeAsync();
-    }
-
-    protected override Task<TrackerUnderTest> CreateAsync(Action<QuotaKitBuilder> configure, FakeClock clock) =>
-        Task.FromResult(TrackerUnderTest.Build(q =>
-        {
-            configure(q);
-            q.UseClock(clock).UsePostgreSql(_database.ConnectionString, o =>
-            {
-                o.CoalesceWrites = true;
-                o.CoalesceLoneWritesAsBatches = true;
-            });
-        }));
 }
