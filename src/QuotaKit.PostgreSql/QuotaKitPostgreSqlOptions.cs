@@ -31,4 +31,25 @@ public sealed class QuotaKitPostgreSqlOptions
     /// <c>IHostedService</c>: without a generic host nothing listens (see docs/concepts.md, "The subject cache").
     /// </summary>
     public bool ListenForSubjectChanges { get; set; } = true;
+
+    /// <summary>
+    /// Gather the writes this process makes at the same time (<c>TryConsumeAsync</c>, <c>IncrementAsync</c>, ...) into one
+    /// round trip and one transaction (<c>quotakit.record_usage_batch</c>): on a hot counter or under many concurrent
+    /// callers, many writes then share one commit. Off by default. Each write is decided exactly as alone (in arrival
+    /// order per counter, under its row lock: no overshoot; idempotency keys, alerts and outcomes as for a single call),
+    /// and a caller's task completes only after the commit. There is no timer: a write made while a connection is free is
+    /// sent at once; writes made while the batches in flight are busy go together in the next one. A failure fails the
+    /// writes of its batch alike (<see cref="QuotaStoreUnavailableException.OutcomeUnknown"/> as for a single call), and
+    /// one caller's bad input never fails another's. docs/benchmarks.md measures it. Writes that share a batch are not
+    /// checked against the subject's version (<c>record_usage_batch</c> predates that check), so with this option on
+    /// QuotaKit reads an uncached subject before writing instead of guessing it, and a context cached here may decide a
+    /// batched write until the change is pushed (tens of milliseconds).
+    /// </summary>
+    public bool CoalesceWrites { get; set; }
+
+    /// <summary>How many coalesced batches may be in flight at once (each on its own connection).</summary>
+    internal int CoalescingSenders { get; set; } = 4;
+
+    /// <summary>For tests: send a lone write as a batch of one too, so every write goes through record_usage_batch.</summary>
+    internal bool CoalesceLoneWritesAsBatches { get; set; }
 }

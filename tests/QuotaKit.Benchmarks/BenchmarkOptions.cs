@@ -1,6 +1,6 @@
 namespace QuotaKit.Benchmarks;
 
-/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory]</c>.</summary>
+/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only]</c>.</summary>
 internal sealed record BenchmarkOptions
 {
     public const string ConnectionStringVariable = "QUOTAKIT_BENCH_CONNECTION_STRING";
@@ -20,6 +20,9 @@ internal sealed record BenchmarkOptions
 
     /// <summary>Only the HTTP gate comparison (<c>/gated</c> against <c>/manual</c>), nothing else.</summary>
     public bool RunHttpOnly { get; init; }
+
+    /// <summary>Only batched metering beside the per-call path (and coalescing, when on), nothing else.</summary>
+    public bool RunBatchOnly { get; init; }
 
     /// <summary>The HTTP comparison on the in-memory store: the gate's own cost without the database's.</summary>
     public bool HttpInMemory { get; init; }
@@ -53,6 +56,7 @@ internal sealed record BenchmarkOptions
                 "--micro-only" => options with { RunLoad = false },
                 "--subjects-only" => options with { RunLoad = false, RunMicro = false, RunSubjectsOnly = true },
                 "--http-only" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true },
+                "--batch-only" => options with { RunLoad = false, RunMicro = false, RunBatchOnly = true },
                 "--http-in-memory" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true, HttpInMemory = true },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
@@ -62,7 +66,7 @@ internal sealed record BenchmarkOptions
     }
 
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory]";
+        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only]";
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

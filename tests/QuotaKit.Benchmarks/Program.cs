@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
 using QuotaKit.Benchmarks;
+using QuotaKit.Benchmarks.Batch;
 using QuotaKit.Benchmarks.Http;
 using QuotaKit.Benchmarks.Infrastructure;
 using QuotaKit.Benchmarks.Load;
@@ -51,6 +52,26 @@ if (options.RunHttpOnly)
     await http.RunAsync();
     Console.WriteLine();
     Console.WriteLine(http.ToMarkdown());
+    return 0;
+}
+
+if (options.RunBatchOnly)
+{
+    await using var quotaKit = workload.CreateQuotaKit(server.ConnectionString);
+    var batch = new BatchSuite(options, workload, quotaKit);
+    await batch.RunAsync();
+    await using var coalescing = new CoalescingSuite(options, workload, server.ConnectionString);
+    await coalescing.RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(BatchSuite.ToMarkdown(batch.Results));
+    Console.WriteLine(coalescing.ToMarkdown());
+    var overshot = coalescing.Overshoots.Where(o => o.Contender != CoalescingSuite.Raw && !Targets.IsExact(o)).ToList();
+    if (overshot.Count > 0)
+    {
+        Console.Error.WriteLine($"FAILED: QuotaKit overshot or lost updates: {string.Join("; ", overshot)}");
+        return 1;
+    }
+
     return 0;
 }
 

@@ -11,7 +11,7 @@ namespace QuotaKit.PostgreSql;
 internal static class FrozenObjects
 {
     /// <summary>The schema version this QuotaKit needs and its newest migration installs.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>The statements that take a database from version <paramref name="version"/> − 1 to <paramref name="version"/>.</summary>
     public static IReadOnlyList<string> Up(int version) => version switch
@@ -20,6 +20,9 @@ internal static class FrozenObjects
         1 => [Read("no_overlap.v1.sql"), Read("record_usage.v1.sql")],
         2 => [Read("record_usage.v2.sql"), Read("schema_version.v2.sql")],
         3 => [Read("subject_changes.v3.sql"), Read("record_usage.v3.sql"), Read("schema_version.v3.sql")],
+
+        // Version 4: the batched write (issue 16), many writes decided as record_usage_v2 decides them, in one transaction.
+        4 => [Read("record_usage_batch.v4.sql"), Read("schema_version.v4.sql")],
         _ => throw UnknownVersion(version),
     };
 
@@ -28,8 +31,9 @@ internal static class FrozenObjects
     {
         1 => [Read("record_usage.v1.drop.sql"), Read("no_overlap.v1.drop.sql")],
         2 => [Read("schema_version.v2.drop.sql"), Read("record_usage.v2.drop.sql")],
-        // Version 2's schema_version() returns 2 again (its file is emitted as released).
+        // Version 2's schema_version() returns 2 again (its file is emitted as released); likewise version 3's.
         3 => [Read("schema_version.v2.sql"), Read("record_usage.v3.drop.sql"), Read("subject_changes.v3.drop.sql")],
+        4 => [Read("schema_version.v3.sql"), Read("record_usage_batch.v4.drop.sql")],
         _ => throw UnknownVersion(version),
     };
 

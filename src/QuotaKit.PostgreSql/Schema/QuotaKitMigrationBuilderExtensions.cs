@@ -11,6 +11,7 @@ namespace QuotaKit.PostgreSql;
 /// <item><term>1 (0.1.0)</term><description><see cref="AddQuotaKitDatabaseObjects(MigrationBuilder)"/> / <see cref="DropQuotaKitDatabaseObjects(MigrationBuilder)"/></description></item>
 /// <item><term>2 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(2)</c> / <c>DowngradeQuotaKitDatabaseObjects(2)</c></description></item>
 /// <item><term>3 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(3)</c> / <c>DowngradeQuotaKitDatabaseObjects(3)</c>, in the migration that adds <c>subjects.context_version</c></description></item>
+/// <item><term>4 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(4)</c> / <c>DowngradeQuotaKitDatabaseObjects(4)</c></description></item>
 /// </list>
 /// A host calls version 1 in the migration that creates QuotaKit's tables, and each later version in a migration of
 /// its own, in order. The SQL of a released version never changes.

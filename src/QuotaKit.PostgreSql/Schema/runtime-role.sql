@@ -19,6 +19,10 @@ GRANT EXECUTE ON FUNCTION quotakit.record_usage_v3(text, text, timestamptz, time
     smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.subject_context_version(text) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.subject_context(text) TO quotakit_runtime;
+-- Version 4: the batched write (batched metering, coalesced writes).
+GRANT EXECUTE ON FUNCTION quotakit.record_usage_batch(text[], text[], timestamptz[], timestamptz[], text[], bigint[],
+    bigint[], boolean[], smallint[], smallint[], boolean[], integer[], timestamptz[], timestamptz[], text[], jsonb[],
+    boolean[], uuid[]) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.schema_version() TO quotakit_runtime;
 -- The migrations-history table is read by the runtime only if it calls GetPendingMigrationsAsync; writing it is the
 -- migration role's job.

@@ -21,22 +21,54 @@ public sealed class InMemoryUsageStore : UsageStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var key = (write.SubjectId, write.IdempotencyKey ?? "");
-            if (write.IdempotencyKey is not null && _idempotency.TryGetValue(key, out var first))
-            {
-                return ValueTask.FromResult(UsageWriteResult.Replayed(first.Call));
-            }
-
-            var result = Apply(write);
-            if (write.IdempotencyKey is not null)
-            {
-                var call = new StoredUsageCall(
-                    write.FeatureKey, write.OperationName, write.Amount, result.Period, write.Limit, result.Outcome, result.Used, write.CallId);
-                _idempotency[key] = (call, write.RecordedAt);
-            }
-
-            return ValueTask.FromResult(result);
+            return ValueTask.FromResult(WriteLocked(write));
         }
+    }
+
+    /// <summary>
+    /// Applies the writes in list order under one hold of the lock, so the batch is atomic: no other write comes between
+    /// them. A write whose counter would exceed <see cref="long.MaxValue"/> fails alone and changes nothing.
+    /// </summary>
+    public override ValueTask<IReadOnlyList<UsageWriteResult>> WriteBatchAsync(IReadOnlyList<UsageWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        cancellationToken.ThrowIfCancellationRequested();
+        var results = new UsageWriteResult[writes.Count];
+        lock (_gate)
+        {
+            for (var i = 0; i < writes.Count; i++)
+            {
+                try
+                {
+                    results[i] = WriteLocked(writes[i]);
+                }
+                catch (InvalidAmountException exception)
+                {
+                    results[i] = UsageWriteResult.Failed(exception);
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<UsageWriteResult>>(results);
+    }
+
+    private UsageWriteResult WriteLocked(UsageWrite write)
+    {
+        var key = (write.SubjectId, write.IdempotencyKey ?? "");
+        if (write.IdempotencyKey is not null && _idempotency.TryGetValue(key, out var first))
+        {
+            return UsageWriteResult.Replayed(first.Call);
+        }
+
+        var result = Apply(write);
+        if (write.IdempotencyKey is not null)
+        {
+            var call = new StoredUsageCall(
+                write.FeatureKey, write.OperationName, write.Amount, result.Period, write.Limit, result.Outcome, result.Used, write.CallId);
+            _idempotency[key] = (call, write.RecordedAt);
+        }
+
+        return result;
     }
 
     // The rule of UsageStore.WriteAsync, step by step as quotakit.record_usage_v2 does it.

@@ -42,6 +42,10 @@ public static class QuotaKitServiceCollectionExtensions
             provider.GetRequiredService<AlertDispatcher>(),
             provider.GetRequiredService<QuotaKitMetrics>(),
             provider.GetService<ILogger<UsageTracker>>()));
+        services.TryAddSingleton<IUsageMeter>(provider => provider.GetRequiredService<IUsageTracker>() as IUsageMeter
+            ?? throw new QuotaConfigurationException(
+                "the registered IUsageTracker does not implement IUsageMeter, so batched metering is not available. Register " +
+                "an IUsageMeter yourself, or keep QuotaKit's tracker."));
         services.TryAddSingleton<IQuotaAdministration>(provider => new QuotaAdministration(
             provider.GetRequiredService<QuotaKitRuntime>(),
             RequireStore<SubjectStore>(provider),

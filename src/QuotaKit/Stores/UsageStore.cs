@@ -53,6 +53,54 @@ public abstract class UsageStore
     /// </remarks>
     public abstract ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Applies several writes (mixed subjects and features) and answers one result per write, in the same order. A store
+    /// that can should override this to apply them in one round trip and one transaction: each write decided exactly as
+    /// <see cref="WriteAsync"/> decides it, writes of one counter in list order (a later write with the same idempotency
+    /// key as an earlier one in the list is that call's replay), and locks taken in an order that cannot deadlock with
+    /// another batch. A write that fails alone (a counter that would exceed <see cref="long.MaxValue"/>) is answered with
+    /// <see cref="UsageWriteResult.Failed"/> and writes nothing; the others stand. A storage failure throws
+    /// <see cref="QuotaStoreUnavailableException"/> and must leave the whole batch written or not at all
+    /// (<see cref="QuotaStoreUnavailableException.OutcomeUnknown"/> says which may have happened).
+    /// </summary>
+    /// <remarks>
+    /// The default calls <see cref="WriteAsync"/> once per write, in order, so a store written before batches existed
+    /// keeps working; each write is then atomic on its own, not the batch. A storage failure on the first write throws;
+    /// a later one cannot take back the writes before it, so it is answered as that write's
+    /// <see cref="UsageWriteResult.Failed"/> result, and the writes after it fail as not attempted (nothing written).
+    /// </remarks>
+    public virtual async ValueTask<IReadOnlyList<UsageWriteResult>> WriteBatchAsync(
+        IReadOnlyList<UsageWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var results = new UsageWriteResult[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            try
+            {
+                results[i] = await WriteAsync(writes[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidAmountException exception)
+            {
+                results[i] = UsageWriteResult.Failed(exception);
+            }
+            catch (QuotaStoreUnavailableException exception) when (i > 0)
+            {
+                results[i] = UsageWriteResult.Failed(exception);
+                for (var rest = i + 1; rest < writes.Count; rest++)
+                {
+                    results[rest] = UsageWriteResult.Failed(new QuotaStoreUnavailableException(
+                        writes[rest].ToString(), outcomeUnknown: false, exception.IsTransient,
+                        new InvalidOperationException("An earlier write of the batch failed, so this one was not sent.", exception)));
+                }
+
+                break;
+            }
+        }
+
+        return results;
+    }
+
     /// <summary>The stored period of one subject and feature that holds <paramref name="at"/>; <c>null</c> when none does.</summary>
     public abstract Task<StoredPeriod?> ReadCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken);
 

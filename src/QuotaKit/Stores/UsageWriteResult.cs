@@ -1,10 +1,16 @@
 namespace QuotaKit;
 
-/// <summary>What a store answers for a <see cref="UsageWrite"/>: a fresh decision, or the stored first call for a replay.</summary>
+/// <summary>
+/// What a store answers for a <see cref="UsageWrite"/>: a fresh decision, the stored first call for a replay, or, for one
+/// write of a batch (<see cref="UsageStore.WriteBatchAsync"/>), the error that failed that write alone.
+/// </summary>
 public readonly record struct UsageWriteResult
 {
-    private UsageWriteResult(UsageOutcome outcome, long used, UsagePeriod period, int alertLevelBefore, int alertLevelAfter, StoredUsageCall? replay)
+    private UsageWriteResult(
+        UsageOutcome outcome, long used, UsagePeriod period, int alertLevelBefore, int alertLevelAfter, StoredUsageCall? replay,
+        QuotaKitException? error = null)
     {
+        Error = error;
         Outcome = outcome;
         Used = used;
         Period = period;
@@ -44,6 +50,12 @@ public readonly record struct UsageWriteResult
     /// store can; <c>null</c> otherwise (the tracker then reads it).</summary>
     public SubjectContext? Subject { get; private init; }
 
+    /// <summary>
+    /// The error that failed this write of a batch alone (for example <see cref="InvalidAmountException"/> when its counter
+    /// would exceed <see cref="long.MaxValue"/>): nothing of it was written. <c>null</c> for a decided or replayed write.
+    /// </summary>
+    public QuotaKitException? Error { get; }
+
     /// <summary>A write the store decided now, on the counter of <paramref name="period"/>.</summary>
     public static UsageWriteResult Decided(UsageWriteDecision decision, UsagePeriod period, int alertLevelBefore, int alertLevelAfter) =>
         new(decision.Outcome, decision.UsedAfter, period, alertLevelBefore, alertLevelAfter, replay: null);
@@ -58,5 +70,12 @@ public readonly record struct UsageWriteResult
     {
         ArgumentNullException.ThrowIfNull(first);
         return new(first.Outcome, first.UsedAfter, first.Period, 0, 0, first);
+    }
+
+    /// <summary>A write of a batch that failed alone and wrote nothing; the batch's other writes stand.</summary>
+    public static UsageWriteResult Failed(QuotaKitException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new(default, 0, default, 0, 0, replay: null, error);
     }
 }

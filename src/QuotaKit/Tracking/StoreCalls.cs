@@ -35,6 +35,47 @@ internal static class StoreCalls
         }
     }
 
+    /// <summary>
+    /// Writes a batch with the single write's policy, per write: after a transient failure that wrote nothing, the whole
+    /// batch is tried once more; after one that may have committed, only the writes with an idempotency key are (a
+    /// committed first attempt comes back as their own first call), and the others are answered as outcome unknown.
+    /// </summary>
+    public static async ValueTask<IReadOnlyList<UsageWriteResult>> WriteBatchAsync(
+        UsageStore store, IReadOnlyList<UsageWrite> writes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.WriteBatchAsync(writes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (QuotaStoreUnavailableException first) when (first.IsTransient && !first.OutcomeUnknown)
+        {
+            store.PrepareRetry();
+            return await store.WriteBatchAsync(writes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (QuotaStoreUnavailableException first) when (first.IsTransient && writes.Any(w => w.IdempotencyKey is not null))
+        {
+            store.PrepareRetry();
+            var keyed = writes.Where(w => w.IdempotencyKey is not null).ToList();
+            IReadOnlyList<UsageWriteResult> retried;
+            try
+            {
+                retried = await store.WriteBatchAsync(keyed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (QuotaStoreUnavailableException second) when (!second.OutcomeUnknown)
+            {
+                throw new QuotaStoreUnavailableException($"a batch of {writes.Count} writes", outcomeUnknown: true, second.IsTransient, second.InnerException ?? second);
+            }
+
+            var results = new UsageWriteResult[writes.Count];
+            for (int i = 0, k = 0; i < writes.Count; i++)
+            {
+                results[i] = writes[i].IdempotencyKey is null ? UsageWriteResult.Failed(first) : retried[k++];
+            }
+
+            return results;
+        }
+    }
+
     /// <summary>Reads, and reads once more after a transient failure.</summary>
     public static Task<T> ReadAsync<T>(UsageStore store, Func<Task<T>> read) => ReadAsync(store, read(), read);
 

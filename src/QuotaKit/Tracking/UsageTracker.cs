@@ -12,7 +12,7 @@ namespace QuotaKit;
 /// write atomically (retrying once when that is safe), then records metrics, logs and delivers alerts. A store only
 /// stores and decides; see docs/architecture.md for the call path.
 /// </summary>
-public sealed partial class UsageTracker : IUsageTracker
+public sealed partial class UsageTracker : IUsageTracker, IUsageMeter
 {
     // A write refused because the subject changed is decided again with the current context; past this many attempts
     // (a subject changing without pause) the call fails as a transient store failure with nothing written.
@@ -79,11 +79,7 @@ public sealed partial class UsageTracker : IUsageTracker
         var started = Stopwatch.GetTimestamp();
 
         // 1. Arguments, in one order for every store: nothing is sent before all of them are valid.
-        UsageArguments.ValidateSubject(subjectId);
-        var feature = _runtime.GetFeature(featureKey);
-        operation.RequireFits(feature, operation.Name());
-        operation.ValidateAmount(amount);
-        UsageArguments.ValidateOptions(options);
+        var feature = ValidateWrite(operation, subjectId, featureKey, amount, options);
 
         // 2. Subject, limit and period, as of the usage instant.
         var (subject, guessed) = await ResolveForWriteAsync(subjectId, cancellationToken).ConfigureAwait(false);
@@ -95,21 +91,51 @@ public sealed partial class UsageTracker : IUsageTracker
         var (write, result) = await WriteWithCurrentSubjectAsync(
             operation, subjectId, feature, amount, options, subject, guessed, now, at, cancellationToken).ConfigureAwait(false);
         var decision = ToDecision(write, result);
+        await AfterCommitAsync(write, result, decision, started).ConfigureAwait(false);
+        return decision;
+    }
 
-        // 4. After the commit: metrics, log, alerts.
-        if (!decision.IsReplay && decision.Allowed && operation is UsageOperation.Consume or UsageOperation.Increment)
+    /// <summary>Steps 1 and 2 of each record of a batch: checks the arguments, resolves the subject (never guessed: a
+    /// batch is not checked against subject versions), and builds the write with the limit and the period as of the
+    /// usage instant.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<UsageWrite> PrepareWriteAsync(
+        UsageOperation operation, string subjectId, string featureKey, long amount, UsageOptions? options, CancellationToken cancellationToken)
+    {
+        var feature = ValidateWrite(operation, subjectId, featureKey, amount, options);
+        var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
+        var now = _clock.GetCurrentInstant();
+        var at = options?.At ?? now;
+        return new UsageWrite(
+            subjectId, feature, operation, amount, QuotaKitRuntime.GetPeriod(feature, subject, at), _runtime.GetLimit(subject, featureKey, at),
+            _runtime.GetAlertThresholds(feature), now, at, options, subject);
+    }
+
+    /// <summary>Step 1: the arguments, in one order for every store; returns the feature.</summary>
+    private FeatureDefinition ValidateWrite(UsageOperation operation, string subjectId, string featureKey, long amount, UsageOptions? options)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        var feature = _runtime.GetFeature(featureKey);
+        operation.RequireFits(feature, operation.Name());
+        operation.ValidateAmount(amount);
+        UsageArguments.ValidateOptions(options);
+        return feature;
+    }
+
+    /// <summary>Step 4, after the commit: metrics, log, alerts.</summary>
+    private async ValueTask AfterCommitAsync(UsageWrite write, UsageWriteResult result, UsageDecision decision, long started)
+    {
+        if (!decision.IsReplay && decision.Allowed && write.Operation is UsageOperation.Consume or UsageOperation.Increment)
         {
-            _metrics.RecordUnits(featureKey, amount);
+            _metrics.RecordUnits(write.FeatureKey, write.Amount);
         }
 
-        _metrics.RecordCall(write.OperationName, featureKey, decision.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        LogDecision(write.OperationName, subjectId, featureKey, amount, decision.Outcome, decision.Used, decision.IsReplay);
+        _metrics.RecordCall(write.OperationName, write.FeatureKey, decision.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogDecision(write.OperationName, write.SubjectId, write.FeatureKey, write.Amount, decision.Outcome, decision.Used, decision.IsReplay);
         if (result.AlertLevelAfter > result.AlertLevelBefore)
         {
-            await DispatchAlertsAsync(write, result, now).ConfigureAwait(false);
+            await DispatchAlertsAsync(write, result, write.RecordedAt).ConfigureAwait(false);
         }
-
-        return decision;
     }
 
     // Pooled state machine: the hot path allocates no box for this level when the store completes asynchronously.

@@ -7,7 +7,7 @@ namespace QuotaKit.PostgreSql.Tests.Behaviour;
 /// The shared behaviour suite against the PostgreSQL store. Each test gets its own migrated database, because some
 /// operations (the idempotency-key purge) act on every subject.
 /// </summary>
-public sealed class PostgreSqlUsageTrackerBehaviourTests : UsageTrackerBehaviour
+public class PostgreSqlUsageTrackerBehaviourTests : UsageTrackerBehaviour
 {
     private readonly MigratedDatabase _database = new();
 
@@ -23,10 +23,15 @@ public sealed class PostgreSqlUsageTrackerBehaviourTests : UsageTrackerBehaviour
         await _database.DisposeAsync();
     }
 
+    /// <summary>The store's options for the suite; none by default.</summary>
+    protected virtual void ConfigureStore(QuotaKitPostgreSqlOptions options)
+    {
+    }
+
     protected override Task<TrackerUnderTest> CreateAsync(Action<QuotaKitBuilder> configure, FakeClock clock) =>
         Task.FromResult(TrackerUnderTest.Build(q =>
         {
             configure(q);
-            q.UseClock(clock).UsePostgreSql(_database.ConnectionString);
+            q.UseClock(clock).UsePostgreSql(_database.ConnectionString, ConfigureStore);
         }));
 }

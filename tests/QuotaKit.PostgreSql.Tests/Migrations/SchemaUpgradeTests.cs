@@ -102,6 +102,8 @@ public class SchemaUpgradeTests
         (await migrator().GetSchemaVersionAsync()).Should().Be(2);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(3));
         (await migrator().GetSchemaVersionAsync()).Should().Be(3);
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(4));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(4);
         await migrator().VerifySchemaAsync();
         await using (var host = TrackerHost.Create(database.ConnectionString, new FakeClock(Noon), Catalog))
         {
@@ -109,6 +111,8 @@ public class SchemaUpgradeTests
         }
 
         // Down, newest first; within a Down, QuotaKit's objects go before the tables they live on.
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(4));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(3);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(3));
         (await migrator().GetSchemaVersionAsync()).Should().Be(2);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(2));
@@ -127,7 +131,7 @@ public class SchemaUpgradeTests
         await using (var context = new HostOwnedContext(database.ConnectionString))
         {
             await HostMigrations.ExecuteAsync(
-                context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2).UpgradeQuotaKitDatabaseObjects(3));
+                context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2).UpgradeQuotaKitDatabaseObjects(3).UpgradeQuotaKitDatabaseObjects(4));
         }
 
         var before = await SchemaFingerprint.ReadAsync(database.DataSource);

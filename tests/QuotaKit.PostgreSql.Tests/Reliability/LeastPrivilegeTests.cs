@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
 using QuotaKit.Testing;
@@ -53,6 +54,9 @@ public class LeastPrivilegeTests
                 (await host.Tracker.TryConsumeAsync("u1", "images", 2, UsageOptions.WithIdempotencyKey("k1"))).IsReplay.Should().BeTrue();
                 (await host.Tracker.IncrementAsync("u1", "images", 1, new UsageOptions { MetadataJson = """{"a":1}""" })).Used.Should().Be(3);
                 await host.Tracker.RefundAsync("u1", "images", 1);
+                var batch = await host.Services.GetRequiredService<IUsageMeter>().RecordAsync(
+                    [new("u2", "images", 1, UsageOptions.WithIdempotencyKey("k2")), new("u2", "images", 1)]);
+                batch.Select(r => r.Decision?.Used).Should().Equal(1L, 2L);
                 await host.Admin.SetPlanAsync("u1", "pro");
                 await host.Admin.SetTimeZoneAsync("u1", "Europe/Paris");
                 await host.Admin.SetBillingAnchorAsync("u1", Now);

@@ -43,6 +43,43 @@ public class AddQuotaKitRegistrationTests
     }
 
     [Fact]
+    public void The_meter_is_the_tracker_and_a_host_tracker_that_is_no_meter_is_named_when_the_meter_is_asked_for()
+    {
+        var services = new ServiceCollection();
+        services.AddQuotaKit(q => q.AddFeature("images", PeriodPolicy.Day).UseInMemoryStore());
+        using (var provider = services.BuildServiceProvider())
+        {
+            provider.GetRequiredService<IUsageMeter>().Should().BeSameAs(provider.GetRequiredService<IUsageTracker>());
+        }
+
+        var hostServices = new ServiceCollection();
+        hostServices.AddSingleton<IUsageTracker>(new NoMeterTracker());
+        hostServices.AddQuotaKit(q => q.AddFeature("images", PeriodPolicy.Day).UseInMemoryStore());
+        using var hostProvider = hostServices.BuildServiceProvider();
+
+        var resolve = () => hostProvider.GetRequiredService<IUsageMeter>();
+
+        resolve.Should().Throw<QuotaConfigurationException>().WithMessage("*does not implement IUsageMeter*");
+    }
+
+    private sealed class NoMeterTracker : IUsageTracker
+    {
+        public Task<UsageDecision> TryConsumeAsync(string subjectId, string featureKey, long amount = 1, UsageOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<UsageDecision> IncrementAsync(string subjectId, string featureKey, long amount = 1, UsageOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<UsageDecision> RefundAsync(string subjectId, string featureKey, long amount, UsageOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<UsageDecision> CheckAsync(string subjectId, string featureKey, long amount = 1, Instant? at = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<UsageDecision> SetGaugeAsync(string subjectId, string featureKey, long value, UsageOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<FeatureUsage>> GetUsageAsync(string subjectId, Instant? at = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<FeatureUsage>> GetHistoryAsync(string subjectId, string featureKey, Instant from, Instant to, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void Without_a_store_the_tracker_says_which_call_registers_one()
     {
         var services = new ServiceCollection();

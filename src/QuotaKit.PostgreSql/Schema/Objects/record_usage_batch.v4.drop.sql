@@ -1,0 +1,2 @@
+DROP FUNCTION IF EXISTS quotakit.record_usage_batch(text[], text[], timestamptz[], timestamptz[], text[], bigint[], bigint[],
+    boolean[], smallint[], smallint[], boolean[], integer[], timestamptz[], timestamptz[], text[], jsonb[], boolean[], uuid[]);

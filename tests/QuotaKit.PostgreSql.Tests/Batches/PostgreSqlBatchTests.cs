@@ -1,0 +1,115 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Npgsql;
+using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
+
+namespace QuotaKit.PostgreSql.Tests.Batches;
+
+/// <summary>
+/// What only a store with transactions and row locks shows about batches: a chunk is one transaction, and batches of
+/// two app instances that touch the same counters in any order never deadlock. (The shared behaviour suite covers the
+/// semantics per record on both stores.)
+/// </summary>
+public sealed class PostgreSqlBatchTests : IClassFixture<MigratedDatabase>
+{
+    private static readonly Instant Noon = Instant.FromUtc(2025, 6, 2, 12, 0);
+
+    private readonly MigratedDatabase _database;
+
+    public PostgreSqlBatchTests(MigratedDatabase database)
+    {
+        _database = database;
+    }
+
+    [Fact]
+    public async Task A_store_failure_inside_a_chunk_writes_nothing_of_that_chunk_and_the_chunks_before_it_stand()
+    {
+        var subject = $"chunked-{Guid.NewGuid():N}";
+        var poison = $"zz-poison-{Guid.NewGuid():N}"; // sorted last: the chunk's other records are processed before it fails
+        await ExecuteAsync(
+            $"""
+            CREATE FUNCTION pg_temp_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'poisoned subject' USING ERRCODE = 'P0001'; END $$;
+            CREATE TRIGGER poison BEFORE INSERT ON quotakit.usage_counters FOR EACH ROW
+                WHEN (NEW.subject_id = '{poison}') EXECUTE FUNCTION pg_temp_poison();
+            """);
+        try
+        {
+            await using var host = Host(out _);
+            var records = Enumerable.Range(0, IUsageMeter.ChunkSize + 10).Select(_ => new UsageRecord(subject, "calls")).ToList();
+            records.Add(new UsageRecord(poison, "calls"));
+
+            var results = await host.Services.GetRequiredService<IUsageMeter>().RecordAsync(records);
+
+            results.Take(IUsageMeter.ChunkSize).Should().OnlyContain(r => r.Succeeded);
+            results.Skip(IUsageMeter.ChunkSize).Should().OnlyContain(r =>
+                r.Error is QuotaStoreUnavailableException && !((QuotaStoreUnavailableException)r.Error).OutcomeUnknown);
+            (await host.Tracker.GetUsageAsync(subject)).Single().Used.Should().Be(IUsageMeter.ChunkSize);
+        }
+        finally
+        {
+            await ExecuteAsync("DROP TRIGGER poison ON quotakit.usage_counters; DROP FUNCTION pg_temp_poison();");
+        }
+    }
+
+    [Fact]
+    public async Task Batches_of_two_instances_that_touch_the_same_counters_in_opposite_orders_never_deadlock()
+    {
+        const int Workers = 4, Rounds = 25;
+        var subjects = Enumerable.Range(0, 6).Select(i => $"crossing-{i}-{Guid.NewGuid():N}").ToArray();
+        await using var first = Host(out var firstStore);
+        await using var second = Host(out var secondStore);
+        foreach (var subject in subjects)
+        {
+            await first.Tracker.IncrementAsync(subject, "calls"); // the counter rows exist: the batches lock them
+        }
+
+        var gate = new StartingGate(2 * Workers);
+        var runs = new[] { first, second }.SelectMany((host, h) => Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
+        {
+            var meter = host.Services.GetRequiredService<IUsageMeter>();
+            var random = new Random((h * Workers) + w);
+            await gate.ArriveAndWaitAsync();
+            for (var round = 0; round < Rounds; round++)
+            {
+                // Each batch names the counters in its own order (the first instance forwards, the second backwards, shuffled).
+                var order = h == 0 ? subjects.OrderBy(_ => random.Next()).ToArray() : subjects.OrderBy(_ => random.Next()).Reverse().ToArray();
+                var results = await meter.RecordAsync(order.Select(s => new UsageRecord(s, "calls")).ToList());
+                results.Should().OnlyContain(r => r.Succeeded);
+            }
+        }))).ToList();
+        await Task.WhenAll(runs);
+
+        firstStore.Failures.Concat(secondStore.Failures).Should().BeEmpty("a deadlock would fail a batch (and the retry would hide it)");
+        foreach (var subject in subjects)
+        {
+            (await first.Tracker.GetUsageAsync(subject)).Single().Used.Should().Be(1 + (2 * Workers * Rounds));
+        }
+    }
+
+    private TrackerUnderTest Host(out RecordingUsageStore store)
+    {
+        RecordingUsageStore? recording = null;
+        var host = TrackerUnderTest.Build(q => q
+            .UseClock(new FakeClock(Noon))
+            .AddFeature("calls", PeriodPolicy.Day)
+            .AddPlan("free", p => p.Unlimited("calls"))
+            .UseDefaultPlan("free")
+            .UsePostgreSql(_database.ConnectionString)
+            .UseStore(
+                p => recording = new RecordingUsageStore(new PostgreSqlUsageStore(
+                    p.GetRequiredService<QuotaKitDataSource>(), p.GetRequiredService<IOptions<QuotaKitPostgreSqlOptions>>())),
+                p => ActivatorUtilities.CreateInstance<PostgreSqlSubjectStore>(p)));
+        _ = host.Tracker; // builds the store
+        store = recording!;
+        return host;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = _database.DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+}
