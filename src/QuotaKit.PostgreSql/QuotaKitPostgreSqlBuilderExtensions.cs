@@ -81,6 +81,7 @@ public static class QuotaKitPostgreSqlBuilderExtensions
 
         services.TryAddSingleton<IQuotaKitMigrator, QuotaKitMigrator>();
         services.TryAddSingleton<IQuotaKitReports, PostgreSqlQuotaKitReports>();
+        services.TryAddSingleton<IUsageRecounter, PostgreSqlUsageRecounter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QuotaKitStartupService>());
         return builder.UseStore<PostgreSqlUsageStore, PostgreSqlSubjectStore>();
     }

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
 using QuotaKit.Testing;
 
