@@ -1,6 +1,6 @@
 namespace QuotaKit.Benchmarks;
 
-/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --http-only | --http-in-memory]</c>.</summary>
+/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --http-only | --http-in-memory | --reports-only]</c>.</summary>
 internal sealed record BenchmarkOptions
 {
     public const string ConnectionStringVariable = "QUOTAKIT_BENCH_CONNECTION_STRING";
@@ -17,6 +17,9 @@ internal sealed record BenchmarkOptions
 
     /// <summary>Only the HTTP gate comparison (<c>/gated</c> against <c>/manual</c>), nothing else.</summary>
     public bool RunHttpOnly { get; init; }
+
+    /// <summary>Only the wide usage report (quotakit.feature_usage) against a hand-written wide table.</summary>
+    public bool RunReportsOnly { get; init; }
 
     /// <summary>The HTTP comparison on the in-memory store: the gate's own cost without the database's.</summary>
     public bool HttpInMemory { get; init; }
@@ -49,6 +52,7 @@ internal sealed record BenchmarkOptions
                 "--load-only" => options with { RunMicro = false },
                 "--micro-only" => options with { RunLoad = false },
                 "--http-only" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true },
+                "--reports-only" => options with { RunLoad = false, RunMicro = false, RunReportsOnly = true },
                 "--http-in-memory" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true, HttpInMemory = true },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
@@ -58,7 +62,7 @@ internal sealed record BenchmarkOptions
     }
 
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --http-only | --http-in-memory]";
+        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --http-only | --http-in-memory | --reports-only]";
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -35,6 +35,15 @@ await using (var dataSource = NpgsqlDataSource.Create(server.ConnectionString))
 }
 
 Console.WriteLine($"PostgreSQL: {settings.ToMarkdown()}");
+if (options.RunReportsOnly)
+{
+    var reports = new QuotaKit.Benchmarks.Reporting.ReportingSuite(options, server.ConnectionString);
+    await reports.RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(reports.ToMarkdown());
+    return 0;
+}
+
 if (options.RunHttpOnly)
 {
     var http = new HttpGateSuite(options, workload, server.ConnectionString);

@@ -61,6 +61,9 @@ public sealed class ReportScenario : FreshDatabase
         // erin and frank: no subjects row at all (default plan); erin at the images limit, frank at one image.
         await tracker.TryConsumeAsync("erin", "images", 3);
         await tracker.TryConsumeAsync("frank", "images", 1);
+
+        // gina: no subjects row and only yesterday's usage: nothing makes her known now, so she has no row (docs/reporting.md).
+        await tracker.TryConsumeAsync("gina", "images", 1, new UsageOptions { At = Now - Duration.FromDays(1) });
     }
 
     public override async Task DisposeAsync()
