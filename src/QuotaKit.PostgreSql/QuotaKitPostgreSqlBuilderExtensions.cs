@@ -82,6 +82,7 @@ public static class QuotaKitPostgreSqlBuilderExtensions
         services.TryAddSingleton<IQuotaKitMigrator, QuotaKitMigrator>();
         services.TryAddSingleton<IQuotaKitReports, PostgreSqlQuotaKitReports>();
         services.TryAddSingleton<IUsageRecounter, PostgreSqlUsageRecounter>();
+        services.TryAddSingleton<IQuotaKitImporter, PostgreSqlQuotaKitImporter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QuotaKitStartupService>());
         return builder.UseStore<PostgreSqlUsageStore, PostgreSqlSubjectStore>();
     }
