@@ -45,19 +45,18 @@ public sealed class ImportFixture : IAsyncDisposable
             usage_reset_date date NOT NULL);
         """;
 
-    private ImportFixture(string connectionString, TrackerUnderTest host, NpgsqlDataSource dataSource, FakeClock clock)
-    {
-        Clock = clock;
-        ConnectionString = connectionString;
-        Host = host;
-        DataSource = dataSource;
-    }
+    private readonly TestDatabase _database;
 
-    public string ConnectionString { get; }
+    private ImportFixture(TestDatabase database, TrackerUnderTest host, FakeClock clock)
+    {
+        _database = database;
+        Clock = clock;
+        Host = host;
+    }
 
     public TrackerUnderTest Host { get; }
 
-    public NpgsqlDataSource DataSource { get; }
+    public NpgsqlDataSource DataSource => _database.DataSource;
 
     public FakeClock Clock { get; }
 
@@ -65,13 +64,10 @@ public sealed class ImportFixture : IAsyncDisposable
 
     public static async Task<ImportFixture> CreateAsync(string name)
     {
-        var connectionString = await SharedPostgres.CreateDatabaseAsync(name);
+        var database = await TestDatabase.CreateAsync(name);
+        var connectionString = database.ConnectionString;
         await QuotaKitContexts.MigrateAsync(connectionString);
-        var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using (var command = dataSource.CreateCommand(HandWrittenTables))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
+        await database.ExecuteAsync(HandWrittenTables);
 
         var clock = new FakeClock(Now);
         var host = TrackerHost.Create(connectionString, clock, q => q
@@ -84,14 +80,10 @@ public sealed class ImportFixture : IAsyncDisposable
             .AddPlan("free", p => p.Limit("images", 3).Limit("voice_seconds", 600).Limit("sms_segments", 100)
                 .Limit("plan_images", 10).Limit("plan_voice", 1000).Unlimited("seats"))
             .UseDefaultPlan("free"));
-        return new ImportFixture(connectionString, host, dataSource, clock);
+        return new ImportFixture(database, host, clock);
     }
 
-    public async Task ExecuteAsync(string sql)
-    {
-        await using var command = DataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql) => _database.ExecuteAsync(sql);
 
     /// <summary>Every QuotaKit counter as "subject/feature/start=used", sorted.</summary>
     public async Task<List<string>> CountersAsync()
@@ -112,8 +104,6 @@ public sealed class ImportFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
-        await DataSource.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await SharedPostgres.DropDatabaseAsync(ConnectionString);
+        await _database.DisposeAsync();
     }
 }
