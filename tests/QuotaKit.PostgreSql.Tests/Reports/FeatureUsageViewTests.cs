@@ -17,6 +17,7 @@ public class FeatureUsageViewTests : IClassFixture<ReportScenario>
         ("dave", "free", [40, null, null, 0, 10, 10, 0, 0, 0]),
         ("erin", null, [3, 3, 0, 0, 10, 10, 0, 600, 600]),
         ("frank", null, [1, 3, 2, 0, 10, 10, 0, 600, 600]),
+        ("henry", "free", [3, 0, 0, 0, 10, 10, 0, 600, 600]),
     ];
 
     private static readonly string[] FeatureColumns =
@@ -83,7 +84,7 @@ public class FeatureUsageViewTests : IClassFixture<ReportScenario>
         all[2].Limit("images_generated").Should().Be(7);
         all[2].Remaining("images_generated").Should().Be(1);
         atLimit.ToQueryString().Should().Contain("images_generated_remaining");
-        (await atLimit.ToListAsync()).Should().Equal("erin");
+        (await atLimit.ToListAsync()).Should().BeEquivalentTo("erin", "henry"); // henry: disabled, so nothing remains
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class NearLimitReportTests : IClassFixture<ReportScenario>
         var page = await _scenario.Reports.GetNearLimitAsync("images", 80);
 
         // erin 3/3 = 100 %, carol 6/(5 + 2 granted) = 85.71 %. frank 1/3, alice 2/100, bob's usage was yesterday, dave is
-        // unlimited: none of them.
+        // unlimited, henry's images are disabled (his grant does not count): none of them.
         page.Entries.Select(e => (e.SubjectId, e.Used, e.Limit, e.Percent)).Should().Equal(
             ("erin", 3L, 3L, 100.00m), ("carol", 6L, 7L, 85.71m));
         page.HasMore.Should().BeFalse();
@@ -64,6 +64,26 @@ public class NearLimitReportTests : IClassFixture<ReportScenario>
         }
 
         rows.Should().Equal(("erin", 100.00m), ("carol", 85.71m));
+    }
+
+    [Fact]
+    public async Task The_current_usage_view_lists_current_counters_with_the_limit_in_force()
+    {
+        await using var command = _scenario.DataSource.CreateCommand(
+            "SELECT subject_id || '/' || feature_key || '=' || used || '/' || coalesce(limit_value::text, 'unlimited') FROM quotakit.current_usage ORDER BY 1");
+        var rows = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows.Add(reader.GetString(0));
+            }
+        }
+
+        // henry's disabled images stay at 0 despite his grant; bob's and gina's images were yesterday.
+        rows.Should().Equal(
+            "alice/images=2/100", "alice/voice-seconds=30/unlimited", "bob/exports=5/5", "bob/trial_credits=4/10", "carol/images=6/7",
+            "dave/images=40/unlimited", "erin/images=3/3", "frank/images=1/3", "henry/images=3/0");
     }
 
     [Fact]

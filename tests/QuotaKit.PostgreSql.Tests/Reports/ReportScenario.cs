@@ -62,6 +62,12 @@ public sealed class ReportScenario : FreshDatabase
         await tracker.TryConsumeAsync("erin", "images", 3);
         await tracker.TryConsumeAsync("frank", "images", 1);
 
+        // henry: used 3 images, then images disabled for him; a grant never turns a disabled feature back on.
+        await admin.SetPlanAsync("henry", "free");
+        await tracker.TryConsumeAsync("henry", "images", 3);
+        await admin.SetOverrideAsync("henry", "images", FeatureLimit.Disabled);
+        await admin.AddGrantAsync("henry", "images", 2, Now - Duration.FromHours(1), Now + Duration.FromDays(1));
+
         // gina: no subjects row and only yesterday's usage: nothing makes her known now, so she has no row (docs/reporting.md).
         await tracker.TryConsumeAsync("gina", "images", 1, new UsageOptions { At = Now - Duration.FromDays(1) });
     }
