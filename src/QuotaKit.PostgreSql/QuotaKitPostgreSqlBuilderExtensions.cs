@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace QuotaKit.PostgreSql;
@@ -74,10 +75,14 @@ public static class QuotaKitPostgreSqlBuilderExtensions
         if (!services.Any(d => d.ServiceType == typeof(IDbContextFactory<QuotaKitDbContext>)))
         {
             services.AddDbContextFactory<QuotaKitDbContext>((provider, options) =>
-                options.UseQuotaKitPostgreSql(provider.GetRequiredService<QuotaKitDataSource>().DataSource));
+                options.UseQuotaKitPostgreSql(provider.GetRequiredService<QuotaKitDataSource>().DataSource)
+                    .UseQuotaKitReports(provider.GetRequiredService<IOptions<QuotaKitOptions>>().Value));
         }
 
         services.TryAddSingleton<IQuotaKitMigrator, QuotaKitMigrator>();
+        services.TryAddSingleton<IQuotaKitReports, PostgreSqlQuotaKitReports>();
+        services.TryAddSingleton<IUsageRecounter, PostgreSqlUsageRecounter>();
+        services.TryAddSingleton<IQuotaKitImporter, PostgreSqlQuotaKitImporter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QuotaKitStartupService>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SubjectChangeListener>());
         return builder.UseStore<PostgreSqlUsageStore, PostgreSqlSubjectStore>();

@@ -1,6 +1,6 @@
 namespace QuotaKit.Benchmarks;
 
-/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only]</c>.</summary>
+/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only | --reports-only]</c>.</summary>
 internal sealed record BenchmarkOptions
 {
     public const string ConnectionStringVariable = "QUOTAKIT_BENCH_CONNECTION_STRING";
@@ -23,6 +23,8 @@ internal sealed record BenchmarkOptions
 
     /// <summary>Only batched metering beside the per-call path (and coalescing, when on), nothing else.</summary>
     public bool RunBatchOnly { get; init; }
+    /// <summary>Only the wide usage report (quotakit.feature_usage) against a hand-written wide table.</summary>
+    public bool RunReportsOnly { get; init; }
 
     /// <summary>The HTTP comparison on the in-memory store: the gate's own cost without the database's.</summary>
     public bool HttpInMemory { get; init; }
@@ -57,6 +59,7 @@ internal sealed record BenchmarkOptions
                 "--subjects-only" => options with { RunLoad = false, RunMicro = false, RunSubjectsOnly = true },
                 "--http-only" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true },
                 "--batch-only" => options with { RunLoad = false, RunMicro = false, RunBatchOnly = true },
+                "--reports-only" => options with { RunLoad = false, RunMicro = false, RunReportsOnly = true },
                 "--http-in-memory" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true, HttpInMemory = true },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
@@ -66,7 +69,7 @@ internal sealed record BenchmarkOptions
     }
 
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only]";
+        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only | --reports-only]";
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -46,6 +46,15 @@ if (options.RunSubjectsOnly)
     return 0;
 }
 
+if (options.RunReportsOnly)
+{
+    var reports = new QuotaKit.Benchmarks.Reporting.ReportingSuite(options, server.ConnectionString);
+    await reports.RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(reports.ToMarkdown());
+    return 0;
+}
+
 if (options.RunHttpOnly)
 {
     var http = new HttpGateSuite(options, workload, server.ConnectionString);

@@ -12,7 +12,10 @@ public class QuotaKitDbContext : DbContext
     public QuotaKitDbContext(DbContextOptions<QuotaKitDbContext> options)
         : base(options)
     {
+        _reportColumns = options?.FindExtension<QuotaKitReportOptionsExtension>()?.Columns;
     }
+
+    private readonly ReportColumns? _reportColumns;
 
     /// <summary>Usage counters, one row per subject, feature and period.</summary>
     public DbSet<UsageCounter> UsageCounters => Set<UsageCounter>();
@@ -29,6 +32,17 @@ public class QuotaKitDbContext : DbContext
     /// <summary>Per-subject grants.</summary>
     public DbSet<SubjectGrant> SubjectGrants => Set<SubjectGrant>();
 
+    /// <summary>
+    /// The wide usage report (view <c>quotakit.feature_usage</c>): one row per subject with used, limit and remaining for
+    /// each feature declared with <see cref="FeatureDefinition.Column"/>, in its current period. Only
+    /// <c>subject_id</c> and <c>plan_key</c> when the context was built without <c>UseQuotaKitReports</c>.
+    /// </summary>
+    public DbSet<FeatureUsageRow> FeatureUsage => Set<FeatureUsageRow>();
+
     /// <inheritdoc />
-    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyQuotaKitModel();
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyQuotaKitModel();
+        FeatureUsageRowConfiguration.Apply(modelBuilder, _reportColumns);
+    }
 }

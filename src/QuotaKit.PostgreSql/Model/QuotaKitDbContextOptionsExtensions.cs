@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Npgsql;
 
 namespace QuotaKit.PostgreSql;
@@ -20,6 +21,20 @@ public static class QuotaKitDbContextOptionsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         return builder.UseNpgsql(connectionString, ConfigureNpgsql);
+    }
+
+    /// <summary>
+    /// Adds the wide usage report to the context's model: <see cref="FeatureUsageRow"/> with a column per feature declared
+    /// with <see cref="FeatureDefinition.Column"/> in <paramref name="options"/>. <c>UsePostgreSql</c> does this for the
+    /// <see cref="QuotaKitDbContext"/> it registers; call it when you build that context yourself.
+    /// </summary>
+    /// <exception cref="FeatureColumnException">A column name is invalid.</exception>
+    public static DbContextOptionsBuilder UseQuotaKitReports(this DbContextOptionsBuilder builder, QuotaKitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new QuotaKitReportOptionsExtension(ReportColumns.From(options)));
+        return builder.ReplaceService<IModelCacheKeyFactory, QuotaKitModelCacheKeyFactory>();
     }
 
     private static void ConfigureNpgsql(Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.NpgsqlDbContextOptionsBuilder npgsql) =>

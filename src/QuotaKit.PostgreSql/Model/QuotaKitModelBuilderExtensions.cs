@@ -22,4 +22,20 @@ public static class QuotaKitModelBuilderExtensions
         modelBuilder.ApplyConfiguration(new SubjectGrantConfiguration());
         return modelBuilder;
     }
+
+    /// <summary>
+    /// Adds the wide usage report (<see cref="FeatureUsageRow"/>, the view <c>quotakit.feature_usage</c>) with a column per
+    /// feature declared with <see cref="FeatureDefinition.Column"/> in <paramref name="options"/> (usually
+    /// <c>IOptions&lt;QuotaKitOptions&gt;.Value</c> injected into your context). Keyless and mapped to a view, it adds
+    /// nothing to your migrations; the view is created by <see cref="IQuotaKitReports.ApplyReportObjectsAsync"/>. EF caches
+    /// one model per context type, so one configuration per process.
+    /// </summary>
+    /// <exception cref="FeatureColumnException">A column name is invalid.</exception>
+    public static ModelBuilder ApplyQuotaKitReportModel(this ModelBuilder modelBuilder, QuotaKitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        ArgumentNullException.ThrowIfNull(options);
+        FeatureUsageRowConfiguration.Apply(modelBuilder, ReportColumns.From(options));
+        return modelBuilder;
+    }
 }

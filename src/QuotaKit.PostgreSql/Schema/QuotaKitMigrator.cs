@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace QuotaKit.PostgreSql;
@@ -12,18 +13,24 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
 
     private readonly IDbContextFactory<QuotaKitDbContext> _contextFactory;
     private readonly QuotaKitDataSource _dataSource;
+    private readonly IOptions<QuotaKitOptions> _options;
     private readonly ILogger<QuotaKitMigrator> _logger;
 
     public QuotaKitMigrator(
-        IDbContextFactory<QuotaKitDbContext> contextFactory, QuotaKitDataSource dataSource, ILogger<QuotaKitMigrator>? logger = null)
+        IDbContextFactory<QuotaKitDbContext> contextFactory, QuotaKitDataSource dataSource, IOptions<QuotaKitOptions> options,
+        ILogger<QuotaKitMigrator>? logger = null)
     {
         _contextFactory = contextFactory;
         _dataSource = dataSource;
+        _options = options;
         _logger = logger ?? NullLogger<QuotaKitMigrator>.Instance;
     }
 
     public async Task ApplyMigrationsAsync(CancellationToken cancellationToken = default)
     {
+        // Checked before anything is written: invalid report columns fail here, with nothing migrated.
+        var reportColumns = ReportColumns.From(_options.Value);
+
         // One connection for everything: it holds the lock, and EF migrates on it, so a pool of one suffices.
         await using var connection = await _dataSource.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", cancellationToken).ConfigureAwait(false);
@@ -38,13 +45,24 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
             if (pending.Count == 0)
             {
                 LogUpToDate();
-                return;
+            }
+            else
+            {
+                // The generated report view depends on QuotaKit's tables and would block a migration that changes them.
+                await using (var drop = new NpgsqlCommand(ReportObjectsSql.Drop, connection))
+                {
+                    await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                LogApplying(pending.Count, pending);
+                await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                LogApplied(pending.Count);
             }
 
-            LogApplying(pending.Count, pending);
-
-            await context.Database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-            LogApplied(pending.Count);
+            // Generated from configuration, not frozen: created again on every call, so a new or renamed column needs
+            // no migration of its own.
+            await PostgreSqlQuotaKitReports.ApplyAsync(connection, reportColumns, cancellationToken).ConfigureAwait(false);
+            LogReportObjects(reportColumns.Columns.Count);
         }
         finally
         {
@@ -92,6 +110,9 @@ internal sealed partial class QuotaKitMigrator : IQuotaKitMigrator
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "QuotaKit schema version {Version} found; this QuotaKit needs it or later")]
     private partial void LogSchemaVerified(int version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "QuotaKit report objects created with {Columns} feature column(s)")]
+    private partial void LogReportObjects(int columns);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "QuotaKit schema is up to date")]
     private partial void LogUpToDate();

@@ -55,7 +55,8 @@ public sealed class QuotaKitBuilder
     /// <summary>
     /// Reads features, plans and defaults from a configuration section (usually <c>configuration.GetSection("QuotaKit")</c>):
     /// <c>DefaultPlan</c>, <c>IdempotencyRetention</c> (<c>d.hh:mm:ss</c>), <c>Features:{key}</c> with <c>Period</c>,
-    /// <c>TimeZone</c>, <c>Unit</c>, <c>Aggregation</c> (sum, last, max) and <c>AlertThresholds</c>, and
+    /// <c>TimeZone</c>, <c>Unit</c>, <c>Aggregation</c> (sum, last, max), <c>AlertThresholds</c> and <c>Column</c> (the
+    /// report column name; empty or <c>default</c> derives it from the key), and
     /// <c>Plans:{key}:{feature}</c> limits such as <c>"3"</c>, <c>"600 soft"</c>, <c>"unlimited"</c>, <c>"disabled"</c>.
     /// Declarations add up with those made in code; every problem is reported together at validation.
     /// </summary>

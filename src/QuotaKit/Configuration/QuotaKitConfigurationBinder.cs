@@ -11,7 +11,7 @@ namespace QuotaKit;
 /// </summary>
 internal static class QuotaKitConfigurationBinder
 {
-    private static readonly string[] FeatureSettings = ["Unit", "Period", "TimeZone", "Aggregation", "AlertThresholds"];
+    private static readonly string[] FeatureSettings = ["Unit", "Period", "TimeZone", "Aggregation", "AlertThresholds", "Column"];
 
     public static void Bind(IConfiguration section, QuotaKitOptions options)
     {
@@ -91,6 +91,12 @@ internal static class QuotaKitConfigurationBinder
         if (thresholds is not null)
         {
             feature.AlertThresholds = thresholds;
+        }
+
+        // "Column": "images_generated" names the report column; "Column": "" (or "default") derives it from the key.
+        if (section["Column"] is { } column)
+        {
+            feature.Column(column.Length == 0 || column.Equals("default", StringComparison.OrdinalIgnoreCase) ? null : column);
         }
 
         return feature;

@@ -18,9 +18,17 @@ internal sealed partial class QuotaKitOptionsValidator : IValidateOptions<QuotaK
     public static void ThrowIfInvalid(QuotaKitOptions options)
     {
         var problems = FindProblems(options);
+        var columnProblems = FeatureColumnNames.FindProblems(options.Features.Values);
         if (problems.Count > 0)
         {
-            throw new QuotaConfigurationException(problems);
+            throw new QuotaConfigurationException([.. problems, .. columnProblems.Select(p => p.Message)]);
+        }
+
+        // Column names are reported with their own type when they are the only problem, so hosts and tools can tell a
+        // naming mistake in the reports from a broken quota configuration.
+        if (columnProblems.Count > 0)
+        {
+            throw new FeatureColumnException(columnProblems);
         }
     }
 

@@ -27,4 +27,21 @@ public sealed class FeatureDefinition
 
     /// <summary>Alert thresholds in percent of the limit, e.g. 80 and 100. Default: 80 and 100.</summary>
     public IList<int> AlertThresholds { get; set; } = new List<int> { 80, 100 };
+
+    /// <summary>
+    /// The column this feature appears under in SQL reports and <c>FeatureUsageRow</c> (with <c>{name}_limit</c> and
+    /// <c>{name}_remaining</c>); <c>null</c> (the default) keeps it out of the wide report. Set it with <see cref="Column"/>.
+    /// </summary>
+    public string? ColumnName { get; set; }
+
+    /// <summary>
+    /// Shows this feature as a column of the wide usage report, named <paramref name="name"/> (e.g.
+    /// <c>images_generated</c>), or by default a safe snake_case name derived from the key
+    /// (<see cref="FeatureColumnNames.Derive"/>). Names are checked at validation (<see cref="FeatureColumnException"/>).
+    /// </summary>
+    public FeatureDefinition Column(string? name = null)
+    {
+        ColumnName = name ?? FeatureColumnNames.Derive(Key);
+        return this;
+    }
 }

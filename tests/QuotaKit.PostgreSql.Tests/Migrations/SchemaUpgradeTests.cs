@@ -177,33 +177,4 @@ public class SchemaUpgradeTests
 
         protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.ApplyQuotaKitModel();
     }
-
-    /// <summary>A database of its own for one test, dropped afterwards.</summary>
-    private sealed class TestDatabase : IAsyncDisposable
-    {
-        private TestDatabase(string connectionString)
-        {
-            ConnectionString = connectionString;
-            DataSource = NpgsqlDataSource.Create(connectionString);
-        }
-
-        public string ConnectionString { get; }
-
-        public NpgsqlDataSource DataSource { get; }
-
-        public static async Task<TestDatabase> CreateAsync(string name) => new(await SharedPostgres.CreateDatabaseAsync(name));
-
-        public async Task ExecuteAsync(string sql)
-        {
-            await using var command = DataSource.CreateCommand(sql);
-            await command.ExecuteNonQueryAsync();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await DataSource.DisposeAsync();
-            NpgsqlConnection.ClearAllPools();
-            await SharedPostgres.DropDatabaseAsync(ConnectionString);
-        }
-    }
 }

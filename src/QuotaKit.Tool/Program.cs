@@ -1,0 +1,3 @@
+using QuotaKit.Tool;
+
+return await QuotaKitCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,178 @@
+using NodaTime;
+using Npgsql;
+using QuotaKit.PostgreSql.Tests.Infrastructure;
+using QuotaKit.Testing;
+using QuotaKit.Tool;
+
+namespace QuotaKit.PostgreSql.Tests.Tool;
+
+/// <summary>The quotakit command run in-process, as a shell runs it: arguments in, text and an exit code out.</summary>
+public sealed class QuotaKitCliTests : IAsyncLifetime
+{
+    private const string Settings = """
+        {
+          "QuotaKit": {
+            "DefaultPlan": "free",
+            "Features": {
+              "images": { "Period": "day", "Column": "images_generated" },
+              "sms": { "Period": "month" }
+            },
+            "Plans": { "free": { "images": "10", "sms": "100" } }
+          }
+        }
+        """;
+
+    private string _connectionString = "";
+    private string _configPath = "";
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await SharedPostgres.CreateDatabaseAsync("quotakit_tool");
+        _configPath = Path.Combine(Path.GetTempPath(), $"quotakit-tool-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(_configPath, Settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        File.Delete(_configPath);
+        NpgsqlConnection.ClearAllPools();
+        await SharedPostgres.DropDatabaseAsync(_connectionString);
+    }
+
+    [Fact]
+    public async Task Migrate_applies_the_migrations_and_creates_the_report_view_from_the_configuration_file()
+    {
+        var (code, output, _) = await RunAsync("migrate");
+
+        code.Should().Be(0);
+        output.Should().Contain($"schema version {FrozenObjects.CurrentVersion}");
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        await using var command = dataSource.CreateCommand(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'quotakit' AND table_name = 'feature_usage' AND column_name = 'images_generated'");
+        ((long)(await command.ExecuteScalarAsync())!).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Near_limit_prints_the_subjects_at_or_above_the_percentage()
+    {
+        await RunAsync("migrate");
+        await using (var app = App())
+        {
+            await app.Tracker.TryConsumeAsync("heavy", "images", 9);
+            await app.Tracker.TryConsumeAsync("light", "images", 1);
+        }
+
+        var (code, output, _) = await RunAsync("near-limit", "images", "--percent", "80");
+
+        code.Should().Be(0);
+        output.Should().Contain("heavy").And.Contain("90.00").And.NotContain("light").And.Contain("1 row(s)");
+    }
+
+    [Fact]
+    public async Task Recount_exits_3_on_a_discrepancy_and_0_once_repair_fixed_it()
+    {
+        await RunAsync("migrate");
+        await using (var app = App(recordAll: true))
+        {
+            await app.Tracker.TryConsumeAsync("drift", "images", 2);
+        }
+
+        await using (var dataSource = NpgsqlDataSource.Create(_connectionString))
+        await using (var corrupt = dataSource.CreateCommand("UPDATE quotakit.usage_counters SET used = 7 WHERE subject_id = 'drift'"))
+        {
+            await corrupt.ExecuteNonQueryAsync();
+        }
+
+        var (found, report, _) = await RunAsync("recount", "--subject", "drift");
+        var (repaired, repairReport, _) = await RunAsync("recount", "--subject", "drift", "--repair");
+        var (clean, _, _) = await RunAsync("recount", "--subject", "drift");
+
+        found.Should().Be(3);
+        report.Should().Contain("drift").And.Contain("1 discrepancy(ies), 0 repaired");
+        repaired.Should().Be(0);
+        repairReport.Should().Contain("1 repaired");
+        clean.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Import_is_a_dry_run_until_apply_and_reports_skipped_rows_with_exit_code_3()
+    {
+        await RunAsync("migrate");
+        await using (var dataSource = NpgsqlDataSource.Create(_connectionString))
+        await using (var seed = dataSource.CreateCommand("""
+            CREATE TABLE public.sms_log (id bigserial PRIMARY KEY, user_id text, segments integer, sent_at timestamptz NOT NULL);
+            INSERT INTO public.sms_log (user_id, segments, sent_at) VALUES ('u1', 2, now()), ('u1', 3, now()), ('u2', -1, now());
+            """))
+        {
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        string[] args = ["import", "events", "--table", "public.sms_log", "--feature", "sms", "--amount-column", "segments", "--time-column", "sent_at"];
+        var (dryCode, dry, _) = await RunAsync(args);
+        var (applyCode, applied, progress) = await RunAsync([.. args, "--apply"]);
+        var (againCode, again, _) = await RunAsync([.. args, "--apply"]);
+
+        dryCode.Should().Be(3);
+        dry.Should().Contain("Dry run").And.Contain("rows read: 3").And.Contain("counters to write: 1").And.Contain("row 3 (u2): the count -1 is negative");
+        applyCode.Should().Be(3);
+        applied.Should().Contain("counters written: 1");
+        progress.Should().Contain("wrote 1 of 1 counter(s)");
+        againCode.Should().Be(3, "the bad row is still there");
+        again.Should().Contain("counters written: 0").And.Contain("already imported: 1");
+        await using var app = App();
+        (await app.Tracker.GetUsageAsync("u1")).Single(u => u.FeatureKey == "sms").Used.Should().Be(5);
+    }
+
+    [Fact]
+    public async Task Usage_prints_a_subjects_features_as_a_table()
+    {
+        await RunAsync("migrate");
+        await using (var app = App())
+        {
+            await app.Tracker.TryConsumeAsync("table-user", "images", 4);
+        }
+
+        var (code, output, _) = await RunAsync("usage", "table-user");
+
+        code.Should().Be(0);
+        output.Should().MatchRegex(@"images\s+4\s+10\s+6");
+    }
+
+    [Fact]
+    public async Task Bad_input_exits_2_with_a_message_saying_what_to_do()
+    {
+        var noConnection = await QuotaKitCli.RunAsync(["migrate", "--config", _configPath], new StringWriter(), new StringWriter());
+        var error = new StringWriter();
+        var missingConfig = await QuotaKitCli.RunAsync(["migrate", "--connection", _connectionString, "--config", "/nonexistent/appsettings.json"], new StringWriter(), error);
+        var (unknownFeature, _, unknownError) = await RunAsync("near-limit", "videos");
+        var (badMap, _, badMapError) = await RunAsync("import", "wide", "--table", "t", "--map", "nonsense");
+
+        if (Environment.GetEnvironmentVariable(ToolContext.ConnectionVariable) is null)
+        {
+            noConnection.Should().Be(2);
+        }
+
+        missingConfig.Should().Be(2);
+        error.ToString().Should().Contain("does not exist");
+        unknownFeature.Should().Be(2);
+        unknownError.Should().Contain("Unknown feature 'videos'");
+        badMap.Should().Be(2);
+        badMapError.Should().Contain("is not source=feature");
+    }
+
+    private TrackerUnderTest App(bool recordAll = false) => TrackerUnderTest.Build(q => q
+        .UseClock(SystemClock.Instance)
+        .AddFeature("images", PeriodPolicy.Day)
+        .AddFeature("sms", PeriodPolicy.Month)
+        .AddPlan("free", p => p.Limit("images", 10).Limit("sms", 100))
+        .UseDefaultPlan("free")
+        .UsePostgreSql(_connectionString, o => o.RecordAllEvents = recordAll));
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await QuotaKitCli.RunAsync([.. args, "--connection", _connectionString, "--config", _configPath], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
