@@ -105,11 +105,15 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter
         var feature = ValidateWrite(operation, subjectId, featureKey, amount, options);
         var subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
         var now = _clock.GetCurrentInstant();
-        var at = options?.At ?? now;
-        return new UsageWrite(
-            subjectId, feature, operation, amount, QuotaKitRuntime.GetPeriod(feature, subject, at), _runtime.GetLimit(subject, featureKey, at),
-            _runtime.GetAlertThresholds(feature), now, at, options, subject);
+        return CreateWrite(operation, subjectId, feature, amount, options, subject, now, options?.At ?? now);
     }
+
+    /// <summary>The write as of <paramref name="at"/>, with the limit and the period <paramref name="subject"/> gives there.</summary>
+    private UsageWrite CreateWrite(
+        UsageOperation operation, string subjectId, FeatureDefinition feature, long amount, UsageOptions? options, SubjectContext subject,
+        Instant now, Instant at) =>
+        new(subjectId, feature, operation, amount, QuotaKitRuntime.GetPeriod(feature, subject, at), _runtime.GetLimit(subject, feature.Key, at),
+            _runtime.GetAlertThresholds(feature), now, at, options, subject);
 
     /// <summary>Step 1: the arguments, in one order for every store; returns the feature.</summary>
     private FeatureDefinition ValidateWrite(UsageOperation operation, string subjectId, string featureKey, long amount, UsageOptions? options)
@@ -149,9 +153,7 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter
             UsageWrite write;
             try
             {
-                write = new UsageWrite(
-                    subjectId, feature, operation, amount, QuotaKitRuntime.GetPeriod(feature, subject, at), _runtime.GetLimit(subject, feature.Key, at),
-                    _runtime.GetAlertThresholds(feature), now, at, options, subject);
+                write = CreateWrite(operation, subjectId, feature, amount, options, subject, now, at);
             }
             catch (QuotaKitException) when (guessed)
             {

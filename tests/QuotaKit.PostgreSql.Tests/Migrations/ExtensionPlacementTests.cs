@@ -43,7 +43,7 @@ public class ExtensionPlacementTests
 
     private static async Task<(string Schema, long PublicFunctions)> MigrateAsync(bool hostInstalledBtreeGist)
     {
-        await using var database = await ThrowawayDatabase.CreateAsync("extension_placement");
+        await using var database = await TestDatabase.CreateAsync("extension_placement");
         var publicFirst = new NpgsqlConnectionStringBuilder(database.ConnectionString) { SearchPath = "public" }.ConnectionString;
         await using var dataSource = NpgsqlDataSource.Create(publicFirst);
         if (hostInstalledBtreeGist)

@@ -14,7 +14,7 @@ public class QuietMigrationTests
     [Fact]
     public async Task A_first_migration_of_an_empty_database_logs_no_error()
     {
-        await using var database = await ThrowawayDatabase.CreateAsync("quiet_migrate");
+        await using var database = await TestDatabase.CreateAsync("quiet_migrate");
         var logs = new RecordingLoggerProvider();
         await using (var provider = BuildProvider(database.ConnectionString, logs))
         {
@@ -30,7 +30,7 @@ public class QuietMigrationTests
     [Fact]
     public async Task Migrating_with_a_pool_of_one_connection_succeeds_at_once()
     {
-        await using var database = await ThrowawayDatabase.CreateAsync("pool_of_one");
+        await using var database = await TestDatabase.CreateAsync("pool_of_one");
         var poolOfOne = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = 1, Timeout = 3 }.ConnectionString;
         await using var provider = BuildProvider(poolOfOne, new RecordingLoggerProvider());
         var migrator = provider.GetRequiredService<IQuotaKitMigrator>();

@@ -109,19 +109,14 @@ public sealed class SubjectVersionTests : IClassFixture<MigratedDatabase>
     [Fact]
     public async Task Subjects_stored_before_the_upgrade_keep_their_plans_and_overrides_for_writes_that_guess()
     {
-        await using var database = await ThrowawayDatabase.CreateAsync("subject_version_upgrade");
-        await using (var dataSource = NpgsqlDataSource.Create(database.ConnectionString))
-        {
-            await using var golden = dataSource.CreateCommand(await File.ReadAllTextAsync(FrozenObjectsTests.GoldenScriptPath));
-            await golden.ExecuteNonQueryAsync();
-            await using var rows = dataSource.CreateCommand(
-                """
-                INSERT INTO quotakit.subjects (subject_id, plan_key, created_at, updated_at) VALUES ('on-pro', 'pro', now(), now());
-                INSERT INTO quotakit.subject_limit_overrides (subject_id, feature_key, limit_value, is_disabled, is_soft, created_at, updated_at)
-                VALUES ('override-only', 'images', 50, false, false, now(), now());
-                """);
-            await rows.ExecuteNonQueryAsync();
-        }
+        await using var database = await TestDatabase.CreateAsync("subject_version_upgrade");
+        await database.ExecuteAsync(await File.ReadAllTextAsync(FrozenObjectsTests.GoldenScriptPath));
+        await database.ExecuteAsync(
+            """
+            INSERT INTO quotakit.subjects (subject_id, plan_key, created_at, updated_at) VALUES ('on-pro', 'pro', now(), now());
+            INSERT INTO quotakit.subject_limit_overrides (subject_id, feature_key, limit_value, is_disabled, is_soft, created_at, updated_at)
+            VALUES ('override-only', 'images', 50, false, false, now(), now());
+            """);
 
         await using var host = TrackerHost.Create(database.ConnectionString, _clock, TwoPlans.Declare);
         await host.Services.ApplyQuotaKitMigrationsAsync();
