@@ -23,6 +23,22 @@ namespace QuotaKit.PostgreSql.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "btree_gist");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("QuotaKit.PostgreSql.FeatureUsageRow", b =>
+                {
+                    b.Property<string>("PlanKey")
+                        .HasColumnType("text")
+                        .HasColumnName("plan_key");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("subject_id");
+
+                    b.ToTable((string)null);
+
+                    b.ToView("feature_usage", "quotakit");
+                });
+
             modelBuilder.Entity("QuotaKit.PostgreSql.Subject", b =>
                 {
                     b.Property<string>("SubjectId")

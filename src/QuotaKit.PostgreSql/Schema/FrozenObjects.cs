@@ -11,7 +11,7 @@ namespace QuotaKit.PostgreSql;
 internal static class FrozenObjects
 {
     /// <summary>The schema version this QuotaKit needs and its newest migration installs.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 6;
 
     /// <summary>The statements that take a database from version <paramref name="version"/> − 1 to <paramref name="version"/>.</summary>
     public static IReadOnlyList<string> Up(int version) => version switch
@@ -23,6 +23,12 @@ internal static class FrozenObjects
 
         // Version 4: the batched write (issue 16), many writes decided as record_usage_v2 decides them, in one transaction.
         4 => [Read("record_usage_batch.v4.sql"), Read("schema_version.v4.sql")],
+
+        // Version 5 is issue 16's keys that lead with subject_id (merged separately).
+        5 => [],
+
+        // Version 6: reservations (issue 15), holds stored beside the counters and released when they expire.
+        6 => [Read("reservations.v6.sql"), Read("schema_version.v6.sql")],
         _ => throw UnknownVersion(version),
     };
 
@@ -34,6 +40,8 @@ internal static class FrozenObjects
         // Version 2's schema_version() returns 2 again (its file is emitted as released); likewise version 3's.
         3 => [Read("schema_version.v2.sql"), Read("record_usage.v3.drop.sql"), Read("subject_changes.v3.drop.sql")],
         4 => [Read("schema_version.v3.sql"), Read("record_usage_batch.v4.drop.sql")],
+        5 => [],
+        6 => [Read("schema_version.v4.sql"), Read("reservations.v6.drop.sql")],
         _ => throw UnknownVersion(version),
     };
 

@@ -7,7 +7,7 @@ using Npgsql;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v3</c> (one round trip,
+/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v6</c> (one round trip,
 /// one transaction, the subject's version verified and the counter row locked while it decides; a write made with an
 /// outdated or guessed context comes back with the current one); reads are single parameterised statements. Npgsql
 /// failures come out as <see cref="QuotaStoreUnavailableException"/>, saying whether a write may have committed.
@@ -39,6 +39,9 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     private const string ForgetKeysSql =
         "UPDATE quotakit.usage_events SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL AND recorded_at < $1";
 
+    // Settled holds answer a repeated commit or release; they are forgotten with the keys, which answer a repeated reserve.
+    private const string ForgetSettledHoldsSql = "DELETE FROM quotakit.usage_holds WHERE state <> 'held' AND settled_at < $1";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _recordAllEvents;
 
@@ -66,11 +69,14 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     /// <summary>The coalescer of single writes; <c>null</c> unless <see cref="QuotaKitPostgreSqlOptions.CoalesceWrites"/> is on.</summary>
     internal WriteCoalescer? Coalescer => _coalescer;
 
-    /// <summary>One write: one call of record_usage_v3, or, when writes are coalesced, a place in the next batch.</summary>
+    /// <summary>One write: one call of record_usage_v6, or, when writes are coalesced, a place in the next batch.</summary>
     public override ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
-        return _coalescer is null ? WriteOneAsync(write, cancellationToken) : _coalescer.WriteAsync(write, cancellationToken);
+        // A reservation is never coalesced: record_usage_batch stores no holds.
+        return _coalescer is null || write.HoldExpiresAt is not null
+            ? WriteOneAsync(write, cancellationToken)
+            : _coalescer.WriteAsync(write, cancellationToken);
     }
 
     /// <remarks>
@@ -83,7 +89,9 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     private async ValueTask<UsageWriteResult> WriteOneAsync(UsageWrite write, CancellationToken cancellationToken)
     {
         NpgsqlConnection connection;
-        var statement = _statements.TryDequeue(out var pooled) ? pooled : new RecordUsageStatement();
+        var isReservation = write.HoldExpiresAt is not null;
+        var statement = isReservation ? new RecordUsageStatement(reserve: true)
+            : _statements.TryDequeue(out var pooled) ? pooled : new RecordUsageStatement();
         try
         {
             connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -127,13 +135,21 @@ internal sealed class PostgreSqlUsageStore : UsageStore
 
             // Only a statement that completed goes back to the pool; after an exception it is dropped.
             statement.Clear();
-            _statements.Enqueue(statement);
+            if (isReservation)
+            {
+                await statement.Command.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                _statements.Enqueue(statement);
+            }
+
             return result;
         }
     }
 
     /// <summary>
-    /// True unless writes are coalesced: <c>record_usage_v3</c> verifies the subject's version before it writes anything,
+    /// True unless writes are coalesced: <c>record_usage_v6</c> verifies the subject's version before it writes anything,
     /// but a coalesced write may go through <c>record_usage_batch</c>, which does not (yet).
     /// </summary>
     public override bool VerifiesSubjectVersions => _coalescer is null;
@@ -151,15 +167,20 @@ internal sealed class PostgreSqlUsageStore : UsageStore
         }
 
         var operation = $"a batch of {writes.Count} writes";
-        await using var command = RecordUsageBatch.CreateCommand(writes, _recordAllEvents);
+
+        // Two statements in one round trip, each its own transaction (an error barrier is a Sync): first the expired
+        // holds of the batch's counters are given back (record_usage_batch does not know holds), then the batch.
+        await using var batch = new NpgsqlBatch { EnableErrorBarriers = true };
+        batch.BatchCommands.Add(ExpiredHoldsRelease.CreateCommand(writes));
+        batch.BatchCommands.Add(RecordUsageBatch.CreateCommand(writes, _recordAllEvents));
         NpgsqlConnection connection;
         try
         {
             connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            command.Connection = connection;
+            batch.Connection = connection;
             if (_prepare)
             {
-                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         catch (NpgsqlException exception)
@@ -171,7 +192,8 @@ internal sealed class PostgreSqlUsageStore : UsageStore
         {
             try
             {
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 return await RecordUsageBatch.ReadAsync(reader, writes).ConfigureAwait(false);
             }
             catch (NpgsqlException exception)
@@ -179,6 +201,16 @@ internal sealed class PostgreSqlUsageStore : UsageStore
                 throw StoreFailure.AfterSend(exception, operation);
             }
         }
+    }
+
+    /// <summary>True: holds are stored in <c>quotakit.usage_holds</c> (schema version 6).</summary>
+    public override bool SupportsReservations => true;
+
+    /// <summary>One call of <c>quotakit.settle_hold_v6</c>: one round trip, one transaction.</summary>
+    public override ValueTask<HoldSettleResult> SettleHoldAsync(HoldSettleRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SettleHoldCall.ExecuteAsync(_dataSource, request, cancellationToken);
     }
 
     /// <summary>Checks that the database answers and has the schema version this QuotaKit needs.</summary>
@@ -240,11 +272,14 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     public override async Task<int> ForgetIdempotencyKeysAsync(Instant recordedBefore, CancellationToken cancellationToken)
     {
         // The ledger row stays (audit, recount); only the key is forgotten, so a very late retry counts again.
-        await using var command = _dataSource.CreateCommand(ForgetKeysSql);
-        command.Parameters.Add(NpgsqlValues.Timestamp(recordedBefore));
+        await using var batch = _dataSource.CreateBatch();
+        var forgetKeys = new NpgsqlBatchCommand(ForgetKeysSql) { Parameters = { NpgsqlValues.Timestamp(recordedBefore) } };
+        batch.BatchCommands.Add(forgetKeys);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(ForgetSettledHoldsSql) { Parameters = { NpgsqlValues.Timestamp(recordedBefore) } });
         try
         {
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return forgetKeys.RecordsAffected;
         }
         catch (NpgsqlException exception)
         {

@@ -16,7 +16,7 @@ internal static class RecordUsageBatch
     private const string NumericValueOutOfRange = "22003";
 
     /// <summary>A command for <paramref name="writes"/>; <paramref name="recordAllEvents"/> is the store's option.</summary>
-    public static NpgsqlCommand CreateCommand(IReadOnlyList<UsageWrite> writes, bool recordAllEvents)
+    public static NpgsqlBatchCommand CreateCommand(IReadOnlyList<UsageWrite> writes, bool recordAllEvents)
     {
         var n = writes.Count;
         var subjects = new string[n];
@@ -67,7 +67,7 @@ internal static class RecordUsageBatch
             }
         }
 
-        var command = new NpgsqlCommand(Sql);
+        var command = new NpgsqlBatchCommand(Sql);
         var p = command.Parameters;
         p.Add(Array(subjects, NpgsqlDbType.Text));
         p.Add(Array(features, NpgsqlDbType.Text));

@@ -4,14 +4,18 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// A reusable <c>quotakit.record_usage_v3</c> command with its 19 typed parameters, so a call allocates no command and no
+/// A reusable <c>quotakit.record_usage_v6</c> command with its 19 typed parameters (20 for a reservation), so a call allocates no command and no
 /// parameter objects: <see cref="Bind"/> sets the values, the caller attaches a connection, executes and returns it to
 /// its pool. One instance is used by one call at a time.
 /// </summary>
 internal sealed class RecordUsageStatement
 {
     public const string Sql =
-        "SELECT * FROM quotakit.record_usage_v3($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+        "SELECT * FROM quotakit.record_usage_v6($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+
+    // A reservation: the same write, plus the hold's expiry.
+    public const string ReserveSql =
+        "SELECT * FROM quotakit.reserve_usage_v6($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 
     private readonly NpgsqlParameter<string> _subjectId = new() { NpgsqlDbType = NpgsqlDbType.Text };
     private readonly NpgsqlParameter<string> _featureKey = new() { NpgsqlDbType = NpgsqlDbType.Text };
@@ -32,10 +36,12 @@ internal sealed class RecordUsageStatement
     private readonly NpgsqlParameter<bool> _recordEvent = new() { NpgsqlDbType = NpgsqlDbType.Boolean };
     private readonly NpgsqlParameter<Guid> _callId = new() { NpgsqlDbType = NpgsqlDbType.Uuid };
     private readonly NpgsqlParameter _subjectVersion = new() { NpgsqlDbType = NpgsqlDbType.Bigint };
+    private readonly NpgsqlParameter<DateTime>? _holdExpiresAt;
 
-    public RecordUsageStatement()
+    /// <param name="reserve">True for a statement that reserves (<see cref="UsageWrite.HoldExpiresAt"/> set).</param>
+    public RecordUsageStatement(bool reserve = false)
     {
-        Command = new NpgsqlCommand(Sql);
+        Command = new NpgsqlCommand(reserve ? ReserveSql : Sql);
         NpgsqlParameter[] parameters =
         [
             _subjectId, _featureKey, _periodStart, _periodEnd, _operation, _amount, _limit, _enforce, _deniedOutcome,
@@ -43,6 +49,11 @@ internal sealed class RecordUsageStatement
             _subjectVersion,
         ];
         Command.Parameters.AddRange(parameters);
+        if (reserve)
+        {
+            _holdExpiresAt = new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz };
+            Command.Parameters.Add(_holdExpiresAt);
+        }
     }
 
     public NpgsqlCommand Command { get; }
@@ -70,6 +81,10 @@ internal sealed class RecordUsageStatement
         _recordEvent.TypedValue = recordEvent;
         _callId.TypedValue = write.CallId;
         _subjectVersion.Value = write.SubjectVersion is { } version ? version : DBNull.Value;
+        if (_holdExpiresAt is not null)
+        {
+            _holdExpiresAt.TypedValue = (write.HoldExpiresAt ?? throw new ArgumentException($"{write} is not a reservation.", nameof(write))).ToDateTimeUtc();
+        }
     }
 
     /// <summary>Drops the references to the last call's values and connection before the statement goes back to its pool.</summary>

@@ -13,6 +13,7 @@ public sealed class InMemoryUsageStore : UsageStore
     private readonly Lock _gate = new();
     private readonly Dictionary<(string SubjectId, string FeatureKey), InMemoryCounters> _counters = new();
     private readonly Dictionary<(string SubjectId, string Key), (StoredUsageCall Call, Instant RecordedAt)> _idempotency = new();
+    private readonly InMemoryHolds _holds = new();
 
     /// <inheritdoc />
     public override ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
@@ -54,6 +55,8 @@ public sealed class InMemoryUsageStore : UsageStore
 
     private UsageWriteResult WriteLocked(UsageWrite write)
     {
+        // As quotakit.record_usage_v6: the counter's expired holds stop counting before anything is decided.
+        _holds.ReleaseExpired(write.SubjectId, write.FeatureKey, write.RecordedAt);
         var key = (write.SubjectId, write.IdempotencyKey ?? "");
         if (write.IdempotencyKey is not null && _idempotency.TryGetValue(key, out var first))
         {
@@ -61,6 +64,12 @@ public sealed class InMemoryUsageStore : UsageStore
         }
 
         var result = Apply(write);
+        if (write.HoldExpiresAt is { } expiresAt && result.Outcome == UsageOutcome.Allowed)
+        {
+            var counter = CountersOf(write.SubjectId, write.FeatureKey).LatestStartingAtOrBefore(result.Period.Start)!;
+            _holds.Add(write.SubjectId, write.FeatureKey, new InMemoryHold(write.CallId, counter, write.Amount, expiresAt));
+        }
+
         if (write.IdempotencyKey is not null)
         {
             var call = new StoredUsageCall(
@@ -120,6 +129,59 @@ public sealed class InMemoryUsageStore : UsageStore
     }
 
     /// <inheritdoc />
+    public override bool SupportsReservations => true;
+
+    /// <inheritdoc />
+    public override ValueTask<HoldSettleResult> SettleHoldAsync(HoldSettleRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(SettleLocked(request));
+        }
+    }
+
+    // The rule of UsageStore.SettleHoldAsync, as quotakit.settle_hold_v6 applies it.
+    private HoldSettleResult SettleLocked(HoldSettleRequest request)
+    {
+        if (_holds.Find(request.SubjectId, request.FeatureKey, request.HoldId) is not { } hold)
+        {
+            return HoldSettleResult.NotFound;
+        }
+
+        var counter = hold.Counter;
+        var alertLevelBefore = counter.AlertedPercent;
+        var changed = hold.State == ReservationState.Held;
+        if (hold.HasExpiredAt(request.RecordedAt) || (changed && !request.Commit))
+        {
+            hold.GiveBack(hold.HasExpiredAt(request.RecordedAt) ? ReservationState.Expired : ReservationState.Released, request.RecordedAt);
+        }
+        else if (changed)
+        {
+            try
+            {
+                hold.Commit(request.ActualAmount, request.RecordedAt);
+            }
+            catch (OverflowException)
+            {
+                throw new InvalidAmountException(request.ActualAmount, $"the counter of {request} would exceed {long.MaxValue} units. Nothing was changed.");
+            }
+
+            counter.AlertedPercent = Math.Max(counter.AlertedPercent, request.AlertLevelAt(counter.Used));
+        }
+
+        if (changed)
+        {
+            _holds.Settled(request.SubjectId, request.FeatureKey, hold);
+        }
+
+        return new HoldSettleResult(
+            Found: true, hold.State, changed, hold.Amount, hold.SettledAmount, counter.Used, alertLevelBefore, counter.AlertedPercent, counter.Period,
+            hold.ExpiresAt);
+    }
+
+    /// <inheritdoc />
     public override Task<StoredPeriod?> ReadCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -161,6 +223,7 @@ public sealed class InMemoryUsageStore : UsageStore
         {
             var expired = _idempotency.Where(r => r.Value.RecordedAt < recordedBefore).Select(r => r.Key).ToList();
             expired.ForEach(key => _idempotency.Remove(key));
+            _holds.ForgetSettled(recordedBefore);
             return Task.FromResult(expired.Count);
         }
     }

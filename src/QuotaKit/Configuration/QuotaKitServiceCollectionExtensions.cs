@@ -46,6 +46,10 @@ public static class QuotaKitServiceCollectionExtensions
             ?? throw new QuotaConfigurationException(
                 "the registered IUsageTracker does not implement IUsageMeter, so batched metering is not available. Register " +
                 "an IUsageMeter yourself, or keep QuotaKit's tracker."));
+        services.TryAddSingleton<IUsageReservations>(provider => provider.GetRequiredService<IUsageTracker>() as IUsageReservations
+            ?? throw new QuotaConfigurationException(
+                "the registered IUsageTracker does not implement IUsageReservations, so reservations are not available. Register " +
+                "an IUsageReservations yourself, or keep QuotaKit's tracker."));
         services.TryAddSingleton<IQuotaAdministration>(provider => new QuotaAdministration(
             provider.GetRequiredService<QuotaKitRuntime>(),
             RequireStore<SubjectStore>(provider),

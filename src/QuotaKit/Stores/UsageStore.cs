@@ -123,6 +123,23 @@ public abstract class UsageStore
     public abstract Task<int> ForgetIdempotencyKeysAsync(Instant recordedBefore, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether this store keeps reservations: it applies writes with <see cref="UsageWrite.HoldExpiresAt"/> set (a
+    /// consume that also stores a hold), implements <see cref="SettleHoldAsync"/>, gives back a counter's expired holds
+    /// before every write to that counter, and forgets settled holds with idempotency keys. False by default: QuotaKit
+    /// then refuses reservations with <see cref="NotSupportedException"/> before calling the store.
+    /// </summary>
+    public virtual bool SupportsReservations => false;
+
+    /// <summary>
+    /// Commits or releases one hold atomically (see <see cref="HoldSettleRequest"/> for the rule), or answers how it was
+    /// settled already. Returns <see cref="HoldSettleResult.NotFound"/> when the subject has no such hold of that feature.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The store does not support reservations (the default).</exception>
+    /// <exception cref="QuotaStoreUnavailableException">The store could not be reached or failed.</exception>
+    public virtual ValueTask<HoldSettleResult> SettleHoldAsync(HoldSettleRequest request, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not support reservations (SupportsReservations is false).");
+
+    /// <summary>
     /// Whether this store keeps a version per subject (<see cref="SubjectContext.Version"/>, returned by its
     /// <see cref="SubjectStore.ReadAsync"/>; 0 for a subject with nothing stored) and verifies
     /// <see cref="UsageWrite.SubjectVersion"/> atomically with each write, answering

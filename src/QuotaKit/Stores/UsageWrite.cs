@@ -12,7 +12,8 @@ public sealed class UsageWrite
 
     internal UsageWrite(
         string subjectId, FeatureDefinition feature, UsageOperation operation, long amount, UsagePeriod period, FeatureLimit limit,
-        int[] alertThresholds, Instant recordedAt, Instant occurredAt, UsageOptions? options, SubjectContext subject)
+        int[] alertThresholds, Instant recordedAt, Instant occurredAt, UsageOptions? options, SubjectContext subject,
+        Instant? holdExpiresAt = null)
     {
         SubjectId = subjectId;
         FeatureKey = feature.Key;
@@ -29,7 +30,15 @@ public sealed class UsageWrite
         (Enforce, DeniedOutcome) = UsageRules.WriteRule(operation, limit);
         CallId = Guid.NewGuid();
         SubjectVersion = subject.Version;
+        HoldExpiresAt = holdExpiresAt;
     }
+
+    /// <summary>
+    /// Set for a reservation (<see cref="IUsageReservations.ReserveAsync"/>): the write is a consume that, when granted,
+    /// also stores a hold of <see cref="Amount"/> units with the id <see cref="CallId"/> until this instant. Only stores
+    /// whose <see cref="UsageStore.SupportsReservations"/> is true receive such writes.
+    /// </summary>
+    public Instant? HoldExpiresAt { get; }
 
     /// <summary>
     /// Identifies this call. The tracker's own retry of the call sends the same id, so a store that finds the idempotency

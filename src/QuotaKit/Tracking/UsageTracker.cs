@@ -12,7 +12,7 @@ namespace QuotaKit;
 /// write atomically (retrying once when that is safe), then records metrics, logs and delivers alerts. A store only
 /// stores and decides; see docs/architecture.md for the call path.
 /// </summary>
-public sealed partial class UsageTracker : IUsageTracker, IUsageMeter
+public sealed partial class UsageTracker : IUsageTracker, IUsageMeter, IUsageReservations
 {
     // A write refused because the subject changed is decided again with the current context; past this many attempts
     // (a subject changing without pause) the call fails as a transient store failure with nothing written.
@@ -111,9 +111,9 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter
     /// <summary>The write as of <paramref name="at"/>, with the limit and the period <paramref name="subject"/> gives there.</summary>
     private UsageWrite CreateWrite(
         UsageOperation operation, string subjectId, FeatureDefinition feature, long amount, UsageOptions? options, SubjectContext subject,
-        Instant now, Instant at) =>
+        Instant now, Instant at, Instant? holdExpiresAt = null) =>
         new(subjectId, feature, operation, amount, QuotaKitRuntime.GetPeriod(feature, subject, at), _runtime.GetLimit(subject, feature.Key, at),
-            _runtime.GetAlertThresholds(feature), now, at, options, subject);
+            _runtime.GetAlertThresholds(feature), now, at, options, subject, holdExpiresAt);
 
     /// <summary>Step 1: the arguments, in one order for every store; returns the feature.</summary>
     private FeatureDefinition ValidateWrite(UsageOperation operation, string subjectId, string featureKey, long amount, UsageOptions? options)
@@ -129,13 +129,16 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter
     /// <summary>Step 4, after the commit: metrics, log, alerts.</summary>
     private async ValueTask AfterCommitAsync(UsageWrite write, UsageWriteResult result, UsageDecision decision, long started)
     {
-        if (!decision.IsReplay && decision.Allowed && write.Operation is UsageOperation.Consume or UsageOperation.Increment)
+        // A reservation's units are counted as consumed when it is committed, with the actual amount.
+        var isReservation = write.HoldExpiresAt is not null;
+        if (!decision.IsReplay && decision.Allowed && !isReservation && write.Operation is UsageOperation.Consume or UsageOperation.Increment)
         {
             _metrics.RecordUnits(write.FeatureKey, write.Amount);
         }
 
-        _metrics.RecordCall(write.OperationName, write.FeatureKey, decision.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        LogDecision(write.OperationName, write.SubjectId, write.FeatureKey, write.Amount, decision.Outcome, decision.Used, decision.IsReplay);
+        var operationName = isReservation ? "reserve" : write.OperationName;
+        _metrics.RecordCall(operationName, write.FeatureKey, decision.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        LogDecision(operationName, write.SubjectId, write.FeatureKey, write.Amount, decision.Outcome, decision.Used, decision.IsReplay);
         if (result.AlertLevelAfter > result.AlertLevelBefore)
         {
             await DispatchAlertsAsync(write, result, write.RecordedAt).ConfigureAwait(false);
@@ -146,14 +149,14 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(UsageWrite Write, UsageWriteResult Result)> WriteWithCurrentSubjectAsync(
         UsageOperation operation, string subjectId, FeatureDefinition feature, long amount, UsageOptions? options, SubjectContext subject,
-        bool guessed, Instant now, Instant at, CancellationToken cancellationToken)
+        bool guessed, Instant now, Instant at, CancellationToken cancellationToken, Instant? holdExpiresAt = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             UsageWrite write;
             try
             {
-                write = CreateWrite(operation, subjectId, feature, amount, options, subject, now, at);
+                write = CreateWrite(operation, subjectId, feature, amount, options, subject, now, at, holdExpiresAt);
             }
             catch (QuotaKitException) when (guessed)
             {

@@ -20,6 +20,8 @@ public sealed class TrackerUnderTest : IAsyncDisposable
 
     public IQuotaAdministration Admin => _provider.GetRequiredService<IQuotaAdministration>();
 
+    public IUsageReservations Reservations => _provider.GetRequiredService<IUsageReservations>();
+
     /// <summary>Alerts received so far, in delivery order.</summary>
     public IReadOnlyList<QuotaAlert> Alerts => _alerts.Received.ToList();
 
