@@ -41,6 +41,10 @@ public abstract partial class UsageTrackerBehaviour
         refused.Reservation.Should().BeNull();
         refused.Decision.Outcome.Should().Be(UsageOutcome.LimitExceeded);
         (await UsedAsync("images")).Should().Be(2);
+
+        // Had a hold been stored anyway, its expiry would now give back units that were never held.
+        Clock.SetTo(Monday0900 + OneMinute);
+        (await ConsumeAsync("images")).Used.Should().Be(3);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
 using QuotaKit.Testing;
@@ -82,11 +83,74 @@ public abstract class RaceBehaviour : IAsyncLifetime
         alerts.Should().OnlyContain(a => a.Used * 100 >= a.ThresholdPercent * (long)Callers, "an alert reports usage at or past its threshold");
     }
 
+    [Fact]
+    public async Task Callers_reserving_committing_and_releasing_never_overshoot_never_leak_and_expired_holds_stop_counting()
+    {
+        // Each caller reserves 1 to 3 units four times and commits all of them, commits one, releases, or (its last
+        // reservation, one caller in eight) abandons the hold, which expires after a minute. Settles go through the
+        // other instance. Limit 50 for 64 callers: most reservations are refused.
+        const int rounds = 4;
+        var reservations = _instances.Select(i => i.Reservations).ToArray();
+        var outcomes = RunTogether((_, caller) =>
+        {
+            long committed = 0, abandoned = 0, highestUsed = 0;
+            for (var round = 0; round < rounds; round++)
+            {
+                var amount = 1 + ((caller + round) % 3);
+                var abandon = round == rounds - 1 && caller % 8 == 0;
+                var expiresIn = abandon ? Duration.FromMinutes(1) : Duration.FromHours(1);
+                var reserved = reservations[caller % reservations.Length].ReserveAsync(_subject, "images", amount, expiresIn).GetAwaiter().GetResult();
+                highestUsed = Math.Max(highestUsed, reserved.Decision.Used);
+                if (!reserved.Granted)
+                {
+                    continue;
+                }
+
+                var settler = reservations[(caller + 1) % reservations.Length];
+                switch (abandon ? -1 : (caller + round) % 3)
+                {
+                    case -1:
+                        abandoned += amount;
+                        break;
+                    case 0:
+                        committed += settler.CommitAsync(reserved.Reservation!, amount).GetAwaiter().GetResult().CommittedAmount;
+                        break;
+                    case 1:
+                        committed += settler.CommitAsync(reserved.Reservation!, 1).GetAwaiter().GetResult().CommittedAmount;
+                        break;
+                    default:
+                        settler.ReleaseAsync(reserved.Reservation!).GetAwaiter().GetResult().State.Should().Be(ReservationState.Released);
+                        break;
+                }
+            }
+
+            return (Committed: committed, Abandoned: abandoned, HighestUsed: highestUsed);
+        });
+
+        var committedTotal = outcomes.Sum(o => o.Committed);
+        var abandonedTotal = outcomes.Sum(o => o.Abandoned);
+        outcomes.Max(o => o.HighestUsed).Should().BeLessThanOrEqualTo(50, "held and committed units never pass the limit");
+        committedTotal.Should().BePositive("the race committed something");
+        (await UsedAsync(_instances[0], "images")).Should().Be(committedTotal + abandonedTotal, "no held unit leaked or was given back twice");
+
+        // A minute later the abandoned holds stop counting: the next write sees only what was committed.
+        foreach (var clock in _instances.Select(i => (FakeClock)i.Services.GetRequiredService<IClock>()).Distinct())
+        {
+            clock.SetTo(Now + Duration.FromMinutes(1));
+        }
+
+        var next = await _instances[1 % _instances.Count].Tracker.IncrementAsync(_subject, "images");
+        next.Used.Should().Be(committedTotal + 1, "every abandoned hold expired");
+    }
+
     private async Task<long> UsedAsync(TrackerUnderTest instance, string feature) =>
         (await instance.Tracker.GetUsageAsync(_subject, Now)).Single(u => u.FeatureKey == feature).Used;
 
     /// <summary>Runs <paramref name="call"/> on <see cref="Callers"/> dedicated threads, caller i on instance i mod n.</summary>
-    private T[] RunTogether<T>(Func<IUsageTracker, T> call)
+    private T[] RunTogether<T>(Func<IUsageTracker, T> call) => RunTogether((tracker, _) => call(tracker));
+
+    /// <summary>As above; <paramref name="call"/> also gets the caller's number.</summary>
+    private T[] RunTogether<T>(Func<IUsageTracker, int, T> call)
     {
         var trackers = _instances.Select(i => i.Tracker).ToArray(); // resolved before the race
         using var barrier = new Barrier(Callers);
@@ -97,7 +161,7 @@ public abstract class RaceBehaviour : IAsyncLifetime
             barrier.SignalAndWait();
             try
             {
-                results[i] = call(trackers[i % trackers.Length]);
+                results[i] = call(trackers[i % trackers.Length], i);
             }
             catch (Exception exception)
             {
