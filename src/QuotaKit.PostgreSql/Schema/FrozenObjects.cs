@@ -28,7 +28,11 @@ internal static class FrozenObjects
         5 => [],
 
         // Version 6: reservations (issue 15), holds stored beside the counters and released when they expire.
-        6 => [Read("reservations.v6.sql"), Read("schema_version.v6.sql")],
+        6 =>
+        [
+            Read("usage_holds.v6.sql"), Read("release_expired_holds.v6.sql"), Read("record_usage.v6.sql"), Read("reserve_usage.v6.sql"),
+            Read("settle_hold.v6.sql"), Read("schema_version.v6.sql"),
+        ],
         _ => throw UnknownVersion(version),
     };
 

@@ -1163,8 +1163,14 @@ BEGIN
     -- The purge of settled holds (ForgetIdempotencyKeysAsync).
     CREATE INDEX ix_usage_holds_settled ON quotakit.usage_holds (settled_at) WHERE state <> 'held';
 
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
     -- Gives back the units of the holds of one subject and feature that expired at p_now; returns how many holds.
-    CREATE FUNCTION quotakit.release_expired_holds_v6(p_subject_id text, p_feature_key text, p_now timestamptz)
+    CREATE OR REPLACE FUNCTION quotakit.release_expired_holds_v6(p_subject_id text, p_feature_key text, p_now timestamptz)
     RETURNS integer
     LANGUAGE plpgsql
     AS $function$
@@ -1194,7 +1200,7 @@ BEGIN
     -- The same for the subjects and features of a batch, before record_usage_batch runs. It runs in its own transaction
     -- (a statement of its own in the batch's round trip), pair by pair in sorted order: each pair's hold rows, then its
     -- counter, which keeps every writer's locks in one order (batches lock counters sorted by subject and feature).
-    CREATE FUNCTION quotakit.release_expired_holds_batch_v6(p_subject_ids text[], p_feature_keys text[], p_now timestamptz)
+    CREATE OR REPLACE FUNCTION quotakit.release_expired_holds_batch_v6(p_subject_ids text[], p_feature_keys text[], p_now timestamptz)
     RETURNS integer
     LANGUAGE plpgsql
     AS $function$
@@ -1215,9 +1221,16 @@ BEGIN
     END;
     $function$;
 
-    -- record_usage_v3, after giving back the counter's expired holds. The probe is one index look-up that finds nothing
-    -- unless a hold of this subject and feature has expired unsettled.
-    CREATE FUNCTION quotakit.record_usage_v6(
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
+    -- record_usage_v3's decision (the subject-version check, then record_usage_v2), after giving back the counter's
+    -- expired holds. The probe is one index look-up that finds nothing unless a hold of this subject and feature expired
+    -- unsettled. It calls record_usage_v2 itself rather than through record_usage_v3, to keep one PL/pgSQL level.
+    CREATE OR REPLACE FUNCTION quotakit.record_usage_v6(
         p_subject_id text, p_feature_key text, p_period_start timestamptz, p_period_end timestamptz,
         p_operation text, p_amount bigint, p_limit bigint, p_enforce boolean, p_denied_outcome smallint,
         p_limit_kind smallint, p_limit_soft boolean, p_thresholds integer[],
@@ -1231,21 +1244,39 @@ BEGIN
     LANGUAGE plpgsql
     AS $function$
     BEGIN
+        -- As record_usage_v3: a write worked out from another version of the subject's context writes nothing (not even
+        -- a released hold) and answers the current context.
+        IF p_subject_version IS NOT NULL AND p_subject_version <> quotakit.subject_context_version(p_subject_id) THEN
+            RETURN QUERY SELECT NULL::smallint, NULL::bigint, NULL::integer, NULL::integer, NULL::timestamptz,
+                NULL::timestamptz, false, NULL::uuid, NULL::text, NULL::text, NULL::bigint, NULL::smallint, NULL::bigint,
+                NULL::boolean, quotakit.subject_context(p_subject_id);
+            RETURN;
+        END IF;
+
         IF EXISTS (SELECT 1 FROM quotakit.usage_holds h WHERE h.subject_id = p_subject_id AND h.feature_key = p_feature_key
                    AND h.state = 'held' AND h.expires_at <= p_now) THEN
             PERFORM quotakit.release_expired_holds_v6(p_subject_id, p_feature_key, p_now);
         END IF;
 
-        RETURN QUERY SELECT * FROM quotakit.record_usage_v3(p_subject_id, p_feature_key, p_period_start, p_period_end,
-            p_operation, p_amount, p_limit, p_enforce, p_denied_outcome, p_limit_kind, p_limit_soft, p_thresholds, p_now,
-            p_occurred_at, p_idempotency_key, p_metadata, p_record_event, p_call_id, p_subject_version);
+        RETURN QUERY SELECT r.outcome, r.used, r.alerted_before, r.alerted_after, r.period_start, r.period_end, r.is_replay,
+            r.replay_call_id, r.replay_feature_key, r.replay_operation, r.replay_amount, r.replay_limit_kind,
+            r.replay_limit_value, r.replay_limit_soft, NULL::jsonb
+        FROM quotakit.record_usage_v2(p_subject_id, p_feature_key, p_period_start, p_period_end, p_operation, p_amount,
+            p_limit, p_enforce, p_denied_outcome, p_limit_kind, p_limit_soft, p_thresholds, p_now, p_occurred_at,
+            p_idempotency_key, p_metadata, p_record_event, p_call_id) AS r;
     END;
     $function$;
 
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
     -- A consume of p_amount, exactly as record_usage_v6 decides it, that also stores a hold of those units with the id
     -- p_call_id until p_expires_at when it is granted. A replay (the same idempotency key) stores nothing and answers the
     -- first call, whose call id is the hold's id.
-    CREATE FUNCTION quotakit.reserve_usage_v6(
+    CREATE OR REPLACE FUNCTION quotakit.reserve_usage_v6(
         p_subject_id text, p_feature_key text, p_period_start timestamptz, p_period_end timestamptz,
         p_operation text, p_amount bigint, p_limit bigint, p_enforce boolean, p_denied_outcome smallint,
         p_limit_kind smallint, p_limit_soft boolean, p_thresholds integer[],
@@ -1280,11 +1311,17 @@ BEGIN
     END;
     $function$;
 
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
     -- Settles one hold: p_commit = true turns it into usage of p_actual units (which may be more or fewer than held; the
     -- counter may pass a hard limit by what was used beyond the hold: the work is done), false gives it back. A hold past
     -- its expiry is given back as expired and not committed. A settled hold answers its settlement again (changed =
     -- false), so a settle can be retried. No row: the hold does not exist (or not for this subject and feature).
-    CREATE FUNCTION quotakit.settle_hold_v6(
+    CREATE OR REPLACE FUNCTION quotakit.settle_hold_v6(
         p_subject_id text, p_feature_key text, p_hold_id uuid, p_commit boolean, p_actual bigint, p_limit bigint,
         p_thresholds integer[], p_now timestamptz)
     RETURNS TABLE (

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using QuotaKit.PostgreSql.Tests.Behaviour;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
@@ -28,7 +29,85 @@ public static class RecordUsageChecks
         ("racing first requests of a period never overshoot", connection => RaceAsync(connection, counterExists: false)),
         ("first requests that wait on a new period's row all count", WaitingFirstRequestsAsync),
         ("a plan stored or changed elsewhere decides the next write", ChangedSubjectAsync),
+        ("holds count until their expiry, single and batched writes give expired ones back", HoldExpiryAsync),
+        ("commit and release settle a hold once", SettleOnceAsync),
+        ("concurrent commits of one reservation apply once", ConcurrentCommitsAsync),
     ];
+
+    private static async Task HoldExpiryAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out var clock);
+        var minute = Duration.FromMinutes(1);
+        await host.Reservations.ReserveAsync("expiry", "images", 3, minute);
+        await host.Reservations.ReserveAsync("expiry-batched", "images", 3, minute);
+        await host.Tracker.TryConsumeAsync("expiry-refused", "images");
+        var refused = await host.Reservations.ReserveAsync("expiry-refused", "images", 3, minute);
+        await host.Tracker.TryConsumeAsync("expiry-replayed", "images");
+        await host.Reservations.ReserveAsync("expiry-replayed", "images", 2, minute, UsageOptions.WithIdempotencyKey("r"));
+        await host.Reservations.ReserveAsync("expiry-replayed", "images", 2, minute, UsageOptions.WithIdempotencyKey("r"));
+        var meter = host.Services.GetRequiredService<IUsageMeter>();
+
+        clock.SetTo(Monday0900 + minute - Duration.FromMilliseconds(1));
+        var before = await host.Tracker.TryConsumeAsync("expiry", "images");
+        clock.SetTo(Monday0900 + minute);
+        var at = await host.Tracker.TryConsumeAsync("expiry", "images", 3);
+        var batched = await meter.RecordAsync([new UsageRecord("expiry-batched", "images", 1)]);
+        var afterRefused = await host.Tracker.TryConsumeAsync("expiry-refused", "images");
+        var afterReplayed = await host.Tracker.TryConsumeAsync("expiry-replayed", "images");
+
+        (before.Outcome, before.Used).Should().Be((UsageOutcome.LimitExceeded, 3L), "a hold counts until its expiry");
+        (at.Outcome, at.Used).Should().Be((UsageOutcome.Allowed, 3L), "at its expiry it is given back before the write");
+        batched[0].Decision!.Used.Should().Be(1, "a batched write gives expired holds back too");
+        refused.Granted.Should().BeFalse();
+        afterRefused.Used.Should().Be(2, "a refused reservation held nothing, so its expiry gives nothing back");
+        afterReplayed.Used.Should().Be(2, "the replay held nothing: one hold of 2 expired, the consumed unit stays");
+    }
+
+    private static async Task SettleOnceAsync(string connectionString)
+    {
+        await using var host = Host(connectionString, out var clock);
+        var hour = Duration.FromHours(1);
+        var committed = (await host.Reservations.ReserveAsync("settle", "api_calls", 2, hour)).Reservation!;
+        var first = await host.Reservations.CommitAsync(committed, 9);
+        var again = await host.Reservations.CommitAsync(committed, 9);
+        await host.Tracker.TryConsumeAsync("settle-release", "api_calls");
+        var released = (await host.Reservations.ReserveAsync("settle-release", "api_calls", 2, hour)).Reservation!;
+        await host.Reservations.ReleaseAsync(released);
+        var releasedAgain = await host.Reservations.ReleaseAsync(released);
+        var late = (await host.Reservations.ReserveAsync("settle-late", "images", 2, hour)).Reservation!;
+
+        // 9 of 10 reached 80% at the commit; the next unit reaches 100% and only that is new, if the commit stored its level.
+        var next = await host.Tracker.TryConsumeAsync("settle", "api_calls");
+        clock.SetTo(Monday0900 + hour);
+        var lateCommit = await host.Reservations.CommitAsync(late, 2);
+
+        (first.Used, again.Used, again.WasAlreadySettled).Should().Be((9L, 9L, true), "the hold of 2 became 9, once");
+        next.Used.Should().Be(10);
+        releasedAgain.Used.Should().Be(1, "the hold of 2 was given back once");
+        host.Alerts.Where(a => a.SubjectId == "settle").Select(a => (a.ThresholdPercent, a.Used)).Should().Equal([(80, 9L), (100, 10L)]);
+        (lateCommit.State, lateCommit.Used).Should().Be((ReservationState.Expired, 0L), "a commit after the expiry records nothing");
+    }
+
+    private static async Task ConcurrentCommitsAsync(string connectionString)
+    {
+        const int Committers = 16;
+        await using var host = Host(connectionString, out _);
+        await Task.WhenAll(Enumerable.Range(0, Committers).Select(i => host.Tracker.GetUsageAsync($"warm-up-{i}")));
+        for (var round = 0; round < 5; round++)
+        {
+            var subject = $"commit-race-{round}";
+            var reservation = (await host.Reservations.ReserveAsync(subject, "api_calls", 5, Duration.FromHours(1))).Reservation!;
+            var gate = new StartingGate(Committers);
+            var settlements = await Task.WhenAll(Enumerable.Range(0, Committers).Select(_ => Task.Run(async () =>
+            {
+                await gate.ArriveAndWaitAsync();
+                return await host.Reservations.CommitAsync(reservation, 2);
+            })));
+
+            settlements.Count(s => !s.WasAlreadySettled).Should().Be(1, subject);
+            (await UsedAsync(host, subject, "api_calls")).Should().Be(2, subject);
+        }
+    }
 
     private static async Task ChangedSubjectAsync(string connectionString)
     {

@@ -1,8 +1,9 @@
 namespace QuotaKit.PostgreSql.Tests.Mutation;
 
 /// <summary>
-/// The bugs <see cref="SqlMutationTests"/> plants, one at a time, in <c>quotakit.record_usage_v2</c> (the decision) and
-/// <c>quotakit.record_usage_v3</c> (the subject-version check the store calls, which then calls version 2).
+/// The bugs <see cref="SqlMutationTests"/> plants, one at a time, in <c>quotakit.record_usage_v2</c> (the decision),
+/// <c>quotakit.record_usage_v6</c> (the function the store calls: the subject-version check and the release of expired
+/// holds, then version 2) and the reservation functions of version 6.
 /// </summary>
 public static class SqlMutants
 {
@@ -53,12 +54,40 @@ public static class SqlMutants
             "UPDATE quotakit.usage_counters c SET period_end = p_period_start",
             "UPDATE quotakit.usage_counters c SET period_end = c.period_end"),
 
-        // Version 3's wrapper. Left out as equivalent: dropping "p_subject_version IS NOT NULL AND" (a NULL comparison
-        // is NULL, and IF NULL takes the same branch as IF false).
+        // Version 6's entry point (version 3's check, moved there). Left out as equivalent: dropping
+        // "p_subject_version IS NOT NULL AND" (a NULL comparison is NULL, and IF NULL takes the same branch as IF false).
         new("subject version not checked (a cached or guessed context decides)",
             "IF p_subject_version IS NOT NULL AND p_subject_version <> quotakit.subject_context_version(p_subject_id) THEN",
-            "IF false THEN", "record_usage.v3.sql"),
+            "IF false THEN", "record_usage.v6.sql"),
         new("changed subject answered without its current context",
-            "NULL::boolean, quotakit.subject_context(p_subject_id);", "NULL::boolean, NULL::jsonb;", "record_usage.v3.sql"),
+            "NULL::boolean, quotakit.subject_context(p_subject_id);", "NULL::boolean, NULL::jsonb;", "record_usage.v6.sql"),
+
+        // Version 6's reservations.
+        new("expired holds not given back before a write",
+            "PERFORM quotakit.release_expired_holds_v6(p_subject_id, p_feature_key, p_now);", "NULL;", "record_usage.v6.sql"),
+        new("a hold counts one instant past its expiry (<= flipped to <) in the write's probe",
+            "AND h.state = 'held' AND h.expires_at <= p_now) THEN", "AND h.state = 'held' AND h.expires_at < p_now) THEN",
+            "record_usage.v6.sql"),
+        new("expired holds marked expired but their units not given back",
+            "UPDATE quotakit.usage_counters c SET used = greatest(c.used - f.amount, 0)",
+            "UPDATE quotakit.usage_counters c SET used = c.used", "release_expired_holds.v6.sql"),
+        new("a refused reservation stores a hold",
+            "IF r.subject_context IS NULL AND NOT r.is_replay AND r.outcome = 0 THEN",
+            "IF r.subject_context IS NULL AND NOT r.is_replay THEN", "reserve_usage.v6.sql"),
+        new("a replayed reservation stores a second hold",
+            "IF r.subject_context IS NULL AND NOT r.is_replay AND r.outcome = 0 THEN",
+            "IF r.subject_context IS NULL AND r.outcome = 0 THEN", "reserve_usage.v6.sql"),
+        new("a commit adds the actual amount without taking the hold out",
+            "v_new_used := greatest(v_used - h.amount, 0) + p_actual;", "v_new_used := v_used + p_actual;", "settle_hold.v6.sql"),
+        new("a settled hold is settled again",
+            "IF h.state <> 'held' THEN", "IF false THEN", "settle_hold.v6.sql"),
+        new("a commit after the expiry commits",
+            "IF h.expires_at <= p_now OR NOT p_commit THEN", "IF NOT p_commit THEN", "settle_hold.v6.sql"),
+        new("FOR UPDATE removed from the read of the hold being settled",
+            "WHERE x.subject_id = p_subject_id AND x.id = p_hold_id AND x.feature_key = p_feature_key FOR UPDATE;",
+            "WHERE x.subject_id = p_subject_id AND x.id = p_hold_id AND x.feature_key = p_feature_key;", "settle_hold.v6.sql"),
+        new("a commit's alert level not stored",
+            "SET used = v_new_used, alerted_percent = v_new_alerted, updated_at = p_now",
+            "SET used = v_new_used, updated_at = p_now", "settle_hold.v6.sql"),
     ];
 }
