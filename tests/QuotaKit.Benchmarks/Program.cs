@@ -46,6 +46,15 @@ if (options.RunSubjectsOnly)
     return 0;
 }
 
+if (options.RunReservationsOnly)
+{
+    await using var reservations = new QuotaKit.Benchmarks.Reservations.ReservationSuite(options, workload, server.ConnectionString);
+    await reservations.RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(reservations.ToMarkdown());
+    return 0;
+}
+
 if (options.RunReportsOnly)
 {
     var reports = new QuotaKit.Benchmarks.Reporting.ReportingSuite(options, server.ConnectionString);

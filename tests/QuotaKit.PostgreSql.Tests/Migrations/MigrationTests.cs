@@ -27,7 +27,7 @@ public class MigrationTests : IClassFixture<FreshDatabase>
         var afterSecond = await SchemaFingerprint.ReadAsync(_database.DataSource);
 
         afterFirst.Tables.Should().BeEquivalentTo(
-            "subject_grants", "subject_limit_overrides", "subjects", "usage_counters", "usage_events", "__quotakit_migrations");
+            "subject_grants", "subject_limit_overrides", "subjects", "usage_counters", "usage_events", "usage_holds", "__quotakit_migrations");
         afterFirst.ConstraintNames.Should().Contain(["ck_usage_counters_period", "ex_usage_counters_no_overlap", "pk_usage_counters"]);
         afterFirst.FunctionNames.Should().Contain(["record_usage", "schema_version"]);
         afterSecond.Should().BeEquivalentTo(afterFirst);

@@ -104,6 +104,8 @@ public class SchemaUpgradeTests
         (await migrator().GetSchemaVersionAsync()).Should().Be(3);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(4));
         (await migrator().GetSchemaVersionAsync()).Should().Be(4);
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(5).UpgradeQuotaKitDatabaseObjects(6));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(6);
         await migrator().VerifySchemaAsync();
         await using (var host = TrackerHost.Create(database.ConnectionString, new FakeClock(Noon), Catalog))
         {
@@ -111,6 +113,8 @@ public class SchemaUpgradeTests
         }
 
         // Down, newest first; within a Down, QuotaKit's objects go before the tables they live on.
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(6).DowngradeQuotaKitDatabaseObjects(5));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(4);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(4));
         (await migrator().GetSchemaVersionAsync()).Should().Be(3);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(3));
@@ -131,7 +135,8 @@ public class SchemaUpgradeTests
         await using (var context = new HostOwnedContext(database.ConnectionString))
         {
             await HostMigrations.ExecuteAsync(
-                context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2).UpgradeQuotaKitDatabaseObjects(3).UpgradeQuotaKitDatabaseObjects(4));
+                context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2).UpgradeQuotaKitDatabaseObjects(3).UpgradeQuotaKitDatabaseObjects(4)
+                .UpgradeQuotaKitDatabaseObjects(5).UpgradeQuotaKitDatabaseObjects(6));
         }
 
         var before = await SchemaFingerprint.ReadAsync(database.DataSource);

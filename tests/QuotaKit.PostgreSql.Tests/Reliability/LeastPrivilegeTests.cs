@@ -57,6 +57,10 @@ public class LeastPrivilegeTests
                 var batch = await host.Services.GetRequiredService<IUsageMeter>().RecordAsync(
                     [new("u2", "images", 1, UsageOptions.WithIdempotencyKey("k2")), new("u2", "images", 1)]);
                 batch.Select(r => r.Decision?.Used).Should().Equal(1L, 2L);
+                var held = (await host.Reservations.ReserveAsync("u2", "images", 3, NodaTime.Duration.FromMinutes(1))).Reservation!;
+                (await host.Reservations.CommitAsync(held, 2)).Used.Should().Be(4);
+                var released = (await host.Reservations.ReserveAsync("u2", "images", 1, NodaTime.Duration.FromMinutes(1))).Reservation!;
+                (await host.Reservations.ReleaseAsync(released)).Used.Should().Be(4);
                 await host.Admin.SetPlanAsync("u1", "pro");
                 await host.Admin.SetTimeZoneAsync("u1", "Europe/Paris");
                 await host.Admin.SetBillingAnchorAsync("u1", Now);
