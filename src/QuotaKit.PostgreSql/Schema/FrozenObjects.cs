@@ -27,11 +27,12 @@ internal static class FrozenObjects
         // Version 5 is issue 16's keys that lead with subject_id (merged separately).
         5 => [],
 
-        // Version 6: reservations (issue 15), holds stored beside the counters and released when they expire.
+        // Version 6: reservations (issue 15), holds stored beside the counters and released when they expire; the
+        // administrative reset that keeps history.
         6 =>
         [
             Read("usage_holds.v6.sql"), Read("release_expired_holds.v6.sql"), Read("record_usage.v6.sql"), Read("reserve_usage.v6.sql"),
-            Read("settle_hold.v6.sql"), Read("schema_version.v6.sql"),
+            Read("settle_hold.v6.sql"), Read("reset_counter.v6.sql"), Read("schema_version.v6.sql"),
         ],
         _ => throw UnknownVersion(version),
     };

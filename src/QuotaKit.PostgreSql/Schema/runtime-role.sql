@@ -23,7 +23,7 @@ GRANT EXECUTE ON FUNCTION quotakit.subject_context(text) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.record_usage_batch(text[], text[], timestamptz[], timestamptz[], text[], bigint[],
     bigint[], boolean[], smallint[], smallint[], boolean[], integer[], timestamptz[], timestamptz[], text[], jsonb[],
     boolean[], uuid[]) TO quotakit_runtime;
--- Version 6: reservations (the hot path is record_usage_v6 from this version on).
+-- Version 6: reservations (the hot path is record_usage_v6 from this version on) and the administrative reset.
 GRANT EXECUTE ON FUNCTION quotakit.record_usage_v6(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
     smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.reserve_usage_v6(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
@@ -33,6 +33,7 @@ GRANT EXECUTE ON FUNCTION quotakit.settle_hold_v6(text, text, uuid, boolean, big
     TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.release_expired_holds_v6(text, text, timestamptz) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.release_expired_holds_batch_v6(text[], text[], timestamptz) TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.reset_counter_v6(text, text, timestamptz) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.schema_version() TO quotakit_runtime;
 -- The migrations-history table is read by the runtime only if it calls GetPendingMigrationsAsync; writing it is the
 -- migration role's job.

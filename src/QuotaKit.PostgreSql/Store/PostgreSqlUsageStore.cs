@@ -213,6 +213,23 @@ internal sealed class PostgreSqlUsageStore : UsageStore
         return SettleHoldCall.ExecuteAsync(_dataSource, request, cancellationToken);
     }
 
+    /// <summary>One call of <c>quotakit.reset_counter_v6</c>.</summary>
+    public override async Task<bool> ResetCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT quotakit.reset_counter_v6($1, $2, $3)");
+        command.Parameters.Add(NpgsqlValues.Text(subjectId));
+        command.Parameters.Add(NpgsqlValues.Text(featureKey));
+        command.Parameters.Add(NpgsqlValues.Timestamp(at));
+        try
+        {
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.AfterSend(exception, $"the reset of '{featureKey}' for subject '{subjectId}'");
+        }
+    }
+
     /// <summary>Checks that the database answers and has the schema version this QuotaKit needs.</summary>
     /// <exception cref="QuotaKitSchemaVersionException">It has an older schema version, or none.</exception>
     public override Task VerifyReadyAsync(CancellationToken cancellationToken) =>

@@ -129,6 +129,32 @@ public sealed class InMemoryUsageStore : UsageStore
     }
 
     /// <inheritdoc />
+    public override Task<bool> ResetCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            // As quotakit.reset_counter_v6: the counter holding the instant ends there; a new one starts from zero.
+            var counters = CountersOf(subjectId, featureKey);
+            if (counters.LatestStartingAtOrBefore(at) is not { } counter || counter.Period.End <= at)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (counter.Period.Start == at)
+            {
+                (counter.Used, counter.AlertedPercent, counter.LastWriteAt) = (0, 0, at);
+                return Task.FromResult(true);
+            }
+
+            var rest = counters.Add(new UsagePeriod(at, counter.Period.End));
+            (rest.LimitValue, rest.LastWriteAt) = (counter.LimitValue, at);
+            counter.Period = new UsagePeriod(counter.Period.Start, at);
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
     public override bool SupportsReservations => true;
 
     /// <inheritdoc />

@@ -123,6 +123,17 @@ public abstract class UsageStore
     public abstract Task<int> ForgetIdempotencyKeysAsync(Instant recordedBefore, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Resets the counter of <paramref name="featureKey"/> that holds <paramref name="at"/> and keeps its history: that
+    /// counter ends at <paramref name="at"/> with its usage, and a new one starts there from zero and ends where it ended
+    /// (so the two never overlap). Holds made before stay with the counter they were made in. Returns false when no
+    /// counter holds <paramref name="at"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The store does not support resets (the default).</exception>
+    /// <exception cref="QuotaStoreUnavailableException">The store could not be reached or failed.</exception>
+    public virtual Task<bool> ResetCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not support resetting usage (ResetCounterAsync is not overridden).");
+
+    /// <summary>
     /// Whether this store keeps reservations: it applies writes with <see cref="UsageWrite.HoldExpiresAt"/> set (a
     /// consume that also stores a hold), implements <see cref="SettleHoldAsync"/>, gives back a counter's expired holds
     /// before every write to that counter, and forgets settled holds with idempotency keys. False by default: QuotaKit

@@ -41,4 +41,18 @@ public interface IQuotaAdministration
 
     /// <summary>Deletes idempotency records older than <see cref="QuotaKitOptions.IdempotencyRetention"/>; returns how many.</summary>
     Task<int> PurgeExpiredIdempotencyKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Resets the subject's usage of a feature now, keeping history: the current period's counter ends now with its
+    /// usage (it stays in <see cref="IUsageTracker.GetHistoryAsync"/>), and usage counts from zero for the rest of the
+    /// period (<see cref="IUsageTracker.GetUsageAsync"/> shows the period from the reset on). Alert thresholds can fire
+    /// again. Open reservations made before stop counting against the limit; their commits count in the period they
+    /// were made in. See docs/concepts.md, "Resets".
+    /// </summary>
+    /// <returns>True when usage was reset; false when the subject had none in the current period.</returns>
+    /// <exception cref="InvalidSubjectException">The subject id is invalid.</exception>
+    /// <exception cref="UnknownFeatureException">The feature is not declared.</exception>
+    /// <exception cref="NotSupportedException">The store does not support resets.</exception>
+    Task<bool> ResetAsync(string subjectId, string featureKey, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not implement ResetAsync.");
 }

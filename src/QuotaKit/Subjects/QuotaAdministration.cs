@@ -75,6 +75,13 @@ internal sealed class QuotaAdministration : IQuotaAdministration
         return _subjects.ReadAsync(subjectId, cancellationToken);
     }
 
+    public Task<bool> ResetAsync(string subjectId, string featureKey, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        var feature = _runtime.GetFeature(featureKey);
+        return _usage.ResetCounterAsync(subjectId, feature.Key, _clock.GetCurrentInstant(), cancellationToken);
+    }
+
     public Task<int> PurgeExpiredIdempotencyKeysAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = _clock.GetCurrentInstant() - _runtime.Options.IdempotencyRetention;
