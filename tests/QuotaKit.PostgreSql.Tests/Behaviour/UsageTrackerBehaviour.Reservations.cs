@@ -212,6 +212,17 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task A_reservation_is_decided_by_the_subjects_stored_plan()
+    {
+        await Admin.SetPlanAsync(Subject, "pro"); // images: 100
+
+        var reserved = await Reservations.ReserveAsync(Subject, "images", 50, OneMinute);
+
+        (reserved.Granted, reserved.Decision.Limit).Should().Be((true, FeatureLimit.Hard(100)));
+        (await Reservations.CommitAsync(reserved.Reservation!, 40)).Used.Should().Be(40);
+    }
+
+    [Fact]
     public async Task A_commit_counts_in_the_period_the_reservation_was_made_in()
     {
         var reservation = await ReserveAsync("images", 2, Duration.FromDays(2));

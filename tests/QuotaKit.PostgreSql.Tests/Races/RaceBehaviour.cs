@@ -87,15 +87,25 @@ public abstract class RaceBehaviour : IAsyncLifetime
     public async Task Callers_reserving_committing_and_releasing_never_overshoot_never_leak_and_expired_holds_stop_counting()
     {
         // Each caller reserves 1 to 3 units four times and commits all of them, commits one, releases, or (its last
-        // reservation, one caller in eight) abandons the hold, which expires after a minute. Settles go through the
-        // other instance. Limit 50 for 64 callers: most reservations are refused.
+        // reservation, one caller in eight) abandons the hold, which expires after a minute; one caller in four consumes
+        // single units instead. Settles go through the other instance. Limit 50 for 64 callers: most calls are refused.
         const int rounds = 4;
         var reservations = _instances.Select(i => i.Reservations).ToArray();
+        var trackers = _instances.Select(i => i.Tracker).ToArray();
         var outcomes = RunTogether((_, caller) =>
         {
             long committed = 0, abandoned = 0, highestUsed = 0;
             for (var round = 0; round < rounds; round++)
             {
+                if (caller % 4 == 3)
+                {
+                    // A quarter of the callers consume instead, competing with the holds for the same units.
+                    var consumed = trackers[caller % trackers.Length].TryConsumeAsync(_subject, "images").GetAwaiter().GetResult();
+                    highestUsed = Math.Max(highestUsed, consumed.Used);
+                    committed += consumed.Allowed ? 1 : 0;
+                    continue;
+                }
+
                 var amount = 1 + ((caller + round) % 3);
                 var abandon = round == rounds - 1 && caller % 8 == 0;
                 var expiresIn = abandon ? Duration.FromMinutes(1) : Duration.FromHours(1);
