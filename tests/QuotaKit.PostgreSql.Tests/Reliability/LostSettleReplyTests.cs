@@ -25,10 +25,7 @@ public class LostSettleReplyTests : IClassFixture<MigratedDatabase>
     public async Task A_commit_whose_reply_is_lost_is_retried_and_counted_once_as_this_calls_commit()
     {
         await using var proxy = FaultProxy.Start(_database.ConnectionString);
-        await using var host = TrackerHost.Create(proxy.ConnectionString, new FakeClock(Now), q => q
-            .AddFeature("tokens", PeriodPolicy.Day)
-            .AddPlan("free", p => p.Limit("tokens", 1000))
-            .UseDefaultPlan("free"));
+        await using var host = CreateHost(proxy);
         var reservation = (await host.Reservations.ReserveAsync(_subject, "tokens", 500, Duration.FromMinutes(5))).Reservation!;
 
         // The settle call is the next statement that carries the reservation's id.
@@ -46,10 +43,7 @@ public class LostSettleReplyTests : IClassFixture<MigratedDatabase>
     public async Task A_release_whose_reply_is_lost_is_retried_and_gives_the_hold_back_once()
     {
         await using var proxy = FaultProxy.Start(_database.ConnectionString);
-        await using var host = TrackerHost.Create(proxy.ConnectionString, new FakeClock(Now), q => q
-            .AddFeature("tokens", PeriodPolicy.Day)
-            .AddPlan("free", p => p.Limit("tokens", 1000))
-            .UseDefaultPlan("free"));
+        await using var host = CreateHost(proxy);
         await host.Tracker.TryConsumeAsync(_subject, "tokens", 100);
         var reservation = (await host.Reservations.ReserveAsync(_subject, "tokens", 500, Duration.FromMinutes(5))).Reservation!;
 
@@ -61,6 +55,12 @@ public class LostSettleReplyTests : IClassFixture<MigratedDatabase>
         released.WasAlreadySettled.Should().BeFalse();
         (await UsedAsync()).Should().Be(100, "the hold was given back once, the consumed units stay");
     }
+
+    private static TrackerUnderTest CreateHost(FaultProxy proxy) =>
+        TrackerHost.Create(proxy.ConnectionString, new FakeClock(Now), q => q
+            .AddFeature("tokens", PeriodPolicy.Day)
+            .AddPlan("free", p => p.Limit("tokens", 1000))
+            .UseDefaultPlan("free"));
 
     private async Task<long> UsedAsync()
     {
