@@ -27,6 +27,13 @@ internal sealed class PostgreSqlSubjectStore : SubjectStore
         VALUES ($1, $2, $3, $4, $5, $6, $7)
         """;
 
+    // A plan change locks the subject's row first, creating it if missing, so that two changes of one subject are
+    // judged one after the other against the plan each finds.
+    private const string EnsureSubjectSql =
+        "INSERT INTO quotakit.subjects (subject_id, created_at, updated_at) VALUES ($1, $2, $2) ON CONFLICT (subject_id) DO NOTHING";
+
+    private const string LockSubjectSql = "SELECT 1 FROM quotakit.subjects WHERE subject_id = $1 FOR UPDATE";
+
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgreSqlSubjectStore(QuotaKitDataSource dataSource)
@@ -69,14 +76,67 @@ internal sealed class PostgreSqlSubjectStore : SubjectStore
     public override Task AddGrantAsync(string subjectId, UsageGrant grant, Instant now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        return ExecuteAsync(subjectId, InsertGrantSql, cancellationToken,
-            NpgsqlValues.Text(grant.FeatureKey),
-            new NpgsqlParameter<long> { TypedValue = grant.Amount },
-            NpgsqlValues.Timestamp(grant.ValidFrom),
-            NpgsqlValues.Timestamp(grant.ValidUntil),
-            NpgsqlValues.NullableText(grant.Reason),
-            NpgsqlValues.Timestamp(now));
+        return ExecuteAsync(subjectId, InsertGrantSql, cancellationToken, GrantParameters(grant, now));
     }
+
+    /// <summary>
+    /// One transaction: the subject's row is created if missing and locked (a concurrent change of the subject waits), its
+    /// context is read, and the plan, the resets (<c>quotakit.reset_counter_v6</c>) and the grants are written.
+    /// </summary>
+    public override async Task ChangePlanAsync(
+        string subjectId, string planKey, Instant now, Func<SubjectContext, PlanChangeEffects> effectsOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(effectsOf);
+        try
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await RunAsync(connection, EnsureSubjectSql, cancellationToken, NpgsqlValues.Text(subjectId), NpgsqlValues.Timestamp(now)).ConfigureAwait(false);
+            await RunAsync(connection, LockSubjectSql, cancellationToken, NpgsqlValues.Text(subjectId)).ConfigureAwait(false);
+            SubjectContext stored;
+            await using (var read = new NpgsqlCommand(SubjectContextJson.ReadSql, connection) { Parameters = { NpgsqlValues.Text(subjectId) } })
+            {
+                stored = SubjectContextJson.Parse((string)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+            }
+
+            var effects = effectsOf(stored);
+            await RunAsync(connection, SubjectUpserts.PlanKey, cancellationToken,
+                NpgsqlValues.Text(subjectId), NpgsqlValues.Timestamp(now), NpgsqlValues.Text(planKey)).ConfigureAwait(false);
+            foreach (var featureKey in effects.ResetFeatureKeys)
+            {
+                await RunAsync(connection, "SELECT quotakit.reset_counter_v6($1, $2, $3)", cancellationToken,
+                    NpgsqlValues.Text(subjectId), NpgsqlValues.Text(featureKey), NpgsqlValues.Timestamp(now)).ConfigureAwait(false);
+            }
+
+            foreach (var grant in effects.Grants)
+            {
+                await RunAsync(connection, InsertGrantSql, cancellationToken, [NpgsqlValues.Text(subjectId), .. GrantParameters(grant, now)]).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException exception)
+        {
+            throw StoreFailure.AfterSend(exception, $"a plan change of subject '{subjectId}'");
+        }
+    }
+
+    private static async Task RunAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlParameter[] GrantParameters(UsageGrant grant, Instant now) =>
+    [
+        NpgsqlValues.Text(grant.FeatureKey),
+        new NpgsqlParameter<long> { TypedValue = grant.Amount },
+        NpgsqlValues.Timestamp(grant.ValidFrom),
+        NpgsqlValues.Timestamp(grant.ValidUntil),
+        NpgsqlValues.NullableText(grant.Reason),
+        NpgsqlValues.Timestamp(now),
+    ];
 
     private async Task<SubjectContext> ReadContextAsync(string subjectId, CancellationToken cancellationToken)
     {

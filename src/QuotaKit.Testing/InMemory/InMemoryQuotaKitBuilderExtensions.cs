@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace QuotaKit.Testing;
 
 /// <summary>Registers the in-memory store.</summary>
@@ -11,6 +13,9 @@ public static class InMemoryQuotaKitBuilderExtensions
     public static QuotaKitBuilder UseInMemoryStore(this QuotaKitBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.UseStore<InMemoryUsageStore, InMemorySubjectStore>();
+        // One usage store per provider, shared with the subject store so that plan changes can reset its counters.
+        return builder.UseStore(
+            _ => new InMemoryUsageStore(),
+            provider => new InMemorySubjectStore((InMemoryUsageStore)provider.GetRequiredService<UsageStore>()));
     }
 }

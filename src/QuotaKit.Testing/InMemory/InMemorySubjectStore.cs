@@ -8,6 +8,46 @@ public sealed class InMemorySubjectStore : SubjectStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SubjectContext> _subjects = new(StringComparer.Ordinal);
 
+    // The usage store whose counters a plan change resets; null for a subject store used on its own.
+    private readonly InMemoryUsageStore? _usage;
+
+    /// <summary>A subject store on its own: plan changes whose rules reset counters are not supported.</summary>
+    public InMemorySubjectStore()
+    {
+    }
+
+    internal InMemorySubjectStore(InMemoryUsageStore usage)
+    {
+        _usage = usage;
+    }
+
+    /// <summary>Under this store's lock: reads, works out the effects, sets the plan, resets the counters in the usage
+    /// store (which never takes this lock, so the order cannot deadlock) and adds the grants.</summary>
+    public override Task ChangePlanAsync(
+        string subjectId, string planKey, Instant now, Func<SubjectContext, PlanChangeEffects> effectsOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(effectsOf);
+        lock (_gate)
+        {
+            var stored = _subjects.GetValueOrDefault(subjectId) ?? SubjectContext.Default;
+            var effects = effectsOf(stored);
+            if (effects.ResetFeatureKeys.Count > 0 && _usage is null)
+            {
+                throw new NotSupportedException(
+                    "This InMemorySubjectStore was created without its usage store, so it cannot reset counters on a plan change; use UseInMemoryStore().");
+            }
+
+            foreach (var featureKey in effects.ResetFeatureKeys)
+            {
+                _usage!.ResetCounterAsync(subjectId, featureKey, now, cancellationToken).GetAwaiter().GetResult();
+            }
+
+            _subjects[subjectId] = stored with { PlanKey = planKey, Grants = [.. stored.Grants, .. effects.Grants] };
+        }
+
+        return Task.CompletedTask;
+    }
+
     /// <inheritdoc />
     public override Task<SubjectContext> ReadAsync(string subjectId, CancellationToken cancellationToken)
     {

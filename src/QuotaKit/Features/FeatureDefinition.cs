@@ -34,6 +34,14 @@ public sealed class FeatureDefinition
     /// </summary>
     public string? ColumnName { get; set; }
 
+    /// <summary>What a plan change that raises this feature's limit does to the current period (default
+    /// <see cref="PlanChangeRule.Keep"/>).</summary>
+    public PlanChangeRule OnUpgrade { get; set; } = PlanChangeRule.Keep;
+
+    /// <summary>What a plan change that lowers this feature's limit does to the current period (default
+    /// <see cref="PlanChangeRule.Keep"/>).</summary>
+    public PlanChangeRule OnDowngrade { get; set; } = PlanChangeRule.Keep;
+
     /// <summary>
     /// Shows this feature as a column of the wide usage report, named <paramref name="name"/> (e.g.
     /// <c>images_generated</c>), or by default a safe snake_case name derived from the key

@@ -35,4 +35,26 @@ public abstract class SubjectStore
 
     /// <summary>Adds a grant of extra units; grants read back in the order they were added.</summary>
     public abstract Task AddGrantAsync(string subjectId, UsageGrant grant, Instant now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the subject's plan and applies what the change does to the current period, atomically: reads the subject's
+    /// context as stored (locked against concurrent changes), asks <paramref name="effectsOf"/> for the effects, and
+    /// writes the plan, the resets and the grants in one transaction. The default supports only changes without effects
+    /// (it reads, then calls <see cref="SetPlanAsync"/>); a store that can reset counters overrides it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The change has effects and the store cannot apply them atomically.</exception>
+    /// <exception cref="QuotaStoreUnavailableException">The store could not be reached or failed.</exception>
+    public virtual async Task ChangePlanAsync(
+        string subjectId, string planKey, Instant now, Func<SubjectContext, PlanChangeEffects> effectsOf, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(effectsOf);
+        var effects = effectsOf(await ReadAsync(subjectId, cancellationToken).ConfigureAwait(false));
+        if (!effects.IsEmpty)
+        {
+            throw new NotSupportedException(
+                $"{GetType().Name} cannot apply plan-change rules (reset or carry-over) atomically; override ChangePlanAsync, or keep the rules at Keep.");
+        }
+
+        await SetPlanAsync(subjectId, planKey, now, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -4,12 +4,18 @@ namespace QuotaKit;
 
 /// <summary>
 /// Manages subjects stored by QuotaKit: plans, time zones, billing anchors, per-subject overrides and grants, and the
-/// idempotency-key purge. A plan change applies at once to what is already used in the current period.
+/// idempotency-key purge, and resets. A plan change applies at once to what is already used in the current period,
+/// unless the feature's <see cref="FeatureDefinition.OnUpgrade"/> or <see cref="FeatureDefinition.OnDowngrade"/> rule says
+/// otherwise.
 /// </summary>
 public interface IQuotaAdministration
 {
-    /// <summary>Sets the subject's plan (creating the subject if needed).</summary>
+    /// <summary>Sets the subject's plan (creating the subject if needed). Each feature whose limit the change raises or
+    /// lowers gets its <see cref="FeatureDefinition.OnUpgrade"/> or <see cref="FeatureDefinition.OnDowngrade"/> rule
+    /// applied to its current period (reset, or the higher limit carried over to the period's end), in the same
+    /// transaction as the plan.</summary>
     /// <exception cref="UnknownPlanException">The plan is not declared.</exception>
+    /// <exception cref="NotSupportedException">A rule other than Keep applies and the subject store cannot apply it.</exception>
     Task SetPlanAsync(string subjectId, string planKey, CancellationToken cancellationToken = default);
 
     /// <summary>Sets the subject's IANA time zone for calendar periods; <c>null</c> clears it.</summary>

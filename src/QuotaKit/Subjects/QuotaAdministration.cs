@@ -27,7 +27,15 @@ internal sealed class QuotaAdministration : IQuotaAdministration
     {
         UsageArguments.ValidateSubject(subjectId);
         _runtime.RequirePlan(planKey);
-        return ChangeAsync(subjectId, now => _subjects.SetPlanAsync(subjectId, planKey, now, cancellationToken));
+        if (!PlanChanges.AnyRules(_runtime))
+        {
+            return ChangeAsync(subjectId, now => _subjects.SetPlanAsync(subjectId, planKey, now, cancellationToken));
+        }
+
+        // The rules judge the change against the subject's plan as stored at that moment, so the store reads it under the
+        // same lock it writes with.
+        return ChangeAsync(subjectId, now => _subjects.ChangePlanAsync(
+            subjectId, planKey, now, stored => PlanChanges.Of(_runtime, stored, planKey, now), cancellationToken));
     }
 
     public Task SetTimeZoneAsync(string subjectId, string? timeZoneId, CancellationToken cancellationToken = default)
