@@ -212,6 +212,20 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task Settled_holds_are_forgotten_with_idempotency_keys_and_open_ones_are_kept()
+    {
+        var settled = await ReserveAsync("images", 1, Duration.FromDays(20));
+        await Reservations.CommitAsync(settled, 1);
+        var open = await ReserveAsync("images", 1, Duration.FromDays(20));
+
+        Clock.SetTo(Monday0900 + Duration.FromDays(8)); // past the 7-day retention
+        await Admin.PurgeExpiredIdempotencyKeysAsync();
+
+        await FluentActions.Awaiting(() => Reservations.CommitAsync(settled, 1)).Should().ThrowAsync<ReservationNotFoundException>();
+        (await Reservations.CommitAsync(open, 1)).State.Should().Be(ReservationState.Committed, "a hold still open is never purged");
+    }
+
+    [Fact]
     public async Task A_reservation_is_decided_by_the_subjects_stored_plan()
     {
         await Admin.SetPlanAsync(Subject, "pro"); // images: 100
