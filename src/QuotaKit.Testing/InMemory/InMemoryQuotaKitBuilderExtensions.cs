@@ -16,6 +16,6 @@ public static class InMemoryQuotaKitBuilderExtensions
         // One usage store per provider, shared with the subject store so that plan changes can reset its counters.
         return builder.UseStore(
             _ => new InMemoryUsageStore(),
-            provider => new InMemorySubjectStore((InMemoryUsageStore)provider.GetRequiredService<UsageStore>()));
+            provider => new InMemorySubjectStore(provider.GetRequiredService<UsageStore>() as InMemoryUsageStore));
     }
 }

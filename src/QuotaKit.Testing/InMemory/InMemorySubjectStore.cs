@@ -8,7 +8,8 @@ public sealed class InMemorySubjectStore : SubjectStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SubjectContext> _subjects = new(StringComparer.Ordinal);
 
-    // The usage store whose counters a plan change resets; null for a subject store used on its own.
+    // The usage store whose counters a plan change resets; null for a subject store used on its own (or beside another
+    // usage store).
     private readonly InMemoryUsageStore? _usage;
 
     /// <summary>A subject store on its own: plan changes whose rules reset counters are not supported.</summary>
@@ -16,7 +17,7 @@ public sealed class InMemorySubjectStore : SubjectStore
     {
     }
 
-    internal InMemorySubjectStore(InMemoryUsageStore usage)
+    internal InMemorySubjectStore(InMemoryUsageStore? usage)
     {
         _usage = usage;
     }
