@@ -82,6 +82,11 @@ namespace QuotaKit.PostgreSql.Migrations
 
             modelBuilder.Entity("QuotaKit.PostgreSql.SubjectGrant", b =>
                 {
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("subject_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -108,12 +113,6 @@ namespace QuotaKit.PostgreSql.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
 
-                    b.Property<string>("SubjectId")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("subject_id");
-
                     b.Property<DateTime>("ValidFrom")
                         .HasColumnType("timestamptz")
                         .HasColumnName("valid_from");
@@ -122,7 +121,7 @@ namespace QuotaKit.PostgreSql.Migrations
                         .HasColumnType("timestamptz")
                         .HasColumnName("valid_until");
 
-                    b.HasKey("Id")
+                    b.HasKey("SubjectId", "Id")
                         .HasName("pk_subject_grants");
 
                     b.HasIndex("SubjectId", "FeatureKey")
@@ -230,6 +229,11 @@ namespace QuotaKit.PostgreSql.Migrations
 
             modelBuilder.Entity("QuotaKit.PostgreSql.UsageEvent", b =>
                 {
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("subject_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -298,18 +302,15 @@ namespace QuotaKit.PostgreSql.Migrations
                         .HasColumnType("timestamptz")
                         .HasColumnName("recorded_at");
 
-                    b.Property<string>("SubjectId")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("subject_id");
-
                     b.Property<long>("UsedAfter")
                         .HasColumnType("bigint")
                         .HasColumnName("used_after");
 
-                    b.HasKey("Id")
+                    b.HasKey("SubjectId", "Id")
                         .HasName("pk_usage_events");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_usage_events_id");
 
                     b.HasIndex("RecordedAt")
                         .HasDatabaseName("ix_usage_events_recorded_at");

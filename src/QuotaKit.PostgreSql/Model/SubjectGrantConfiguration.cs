@@ -12,7 +12,8 @@ internal sealed class SubjectGrantConfiguration : IEntityTypeConfiguration<Subje
             table.HasCheckConstraint("ck_subject_grants_validity", "valid_until > valid_from");
             table.HasCheckConstraint("ck_subject_grants_amount", "amount > 0");
         });
-        builder.HasKey(g => g.Id).HasName("pk_subject_grants");
+        // Leads with subject_id (schema version 5): see UsageEventConfiguration.
+        builder.HasKey(g => new { g.SubjectId, g.Id }).HasName("pk_subject_grants");
         builder.Property(g => g.Id).HasColumnName("id").UseIdentityAlwaysColumn();
         builder.Property(g => g.SubjectId).HasColumnName("subject_id").HasMaxLength(QuotaKitSchema.SubjectIdMaxLength);
         builder.Property(g => g.FeatureKey).HasColumnName("feature_key").HasMaxLength(QuotaKitSchema.FeatureKeyMaxLength);

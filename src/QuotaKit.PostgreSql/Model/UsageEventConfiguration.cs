@@ -9,7 +9,10 @@ internal sealed class UsageEventConfiguration : IEntityTypeConfiguration<UsageEv
     {
         builder.ToTable(QuotaKitSchema.UsageEvents, QuotaKitSchema.Name, table =>
             table.HasCheckConstraint("ck_usage_events_period", "period_end > period_start"));
-        builder.HasKey(e => e.Id).HasName("pk_usage_events");
+        // Every key leads with subject_id (schema version 5), as Citus needs of a table distributed by it
+        // (docs/scaling.md). The index on id alone serves the hot path's update of the event it just claimed.
+        builder.HasKey(e => new { e.SubjectId, e.Id }).HasName("pk_usage_events");
+        builder.HasIndex(e => e.Id).HasDatabaseName("ix_usage_events_id");
         builder.Property(e => e.Id).HasColumnName("id").UseIdentityAlwaysColumn();
         builder.Property(e => e.SubjectId).HasColumnName("subject_id").HasMaxLength(QuotaKitSchema.SubjectIdMaxLength);
         builder.Property(e => e.FeatureKey).HasColumnName("feature_key").HasMaxLength(QuotaKitSchema.FeatureKeyMaxLength);

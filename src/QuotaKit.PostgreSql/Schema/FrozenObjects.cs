@@ -24,8 +24,9 @@ internal static class FrozenObjects
         // Version 4: the batched write (issue 16), many writes decided as record_usage_v2 decides them, in one transaction.
         4 => [Read("record_usage_batch.v4.sql"), Read("schema_version.v4.sql")],
 
-        // Version 5 is issue 16's keys that lead with subject_id (merged separately).
-        5 => [],
+        // Version 5: every key of a per-subject table leads with subject_id (issue 16, for Citus). The keys themselves are
+        // EF Core operations of the same migration; only the version number is a frozen object.
+        5 => [Read("schema_version.v5.sql")],
 
         // Version 6: reservations (issue 15), holds stored beside the counters and released when they expire; the
         // administrative reset that keeps history.
@@ -45,8 +46,8 @@ internal static class FrozenObjects
         // Version 2's schema_version() returns 2 again (its file is emitted as released); likewise version 3's.
         3 => [Read("schema_version.v2.sql"), Read("record_usage.v3.drop.sql"), Read("subject_changes.v3.drop.sql")],
         4 => [Read("schema_version.v3.sql"), Read("record_usage_batch.v4.drop.sql")],
-        5 => [],
-        6 => [Read("schema_version.v4.sql"), Read("reservations.v6.drop.sql")],
+        5 => [Read("schema_version.v4.sql")],
+        6 => [Read("schema_version.v5.sql"), Read("reservations.v6.drop.sql")],
         _ => throw UnknownVersion(version),
     };
 

@@ -1134,7 +1134,63 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123433_SubjectIdLeadingKeys') THEN
+    ALTER TABLE quotakit.usage_events DROP CONSTRAINT pk_usage_events;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123433_SubjectIdLeadingKeys') THEN
+    ALTER TABLE quotakit.subject_grants DROP CONSTRAINT pk_subject_grants;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123433_SubjectIdLeadingKeys') THEN
+    ALTER TABLE quotakit.usage_events ADD CONSTRAINT pk_usage_events PRIMARY KEY (subject_id, id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123433_SubjectIdLeadingKeys') THEN
+    ALTER TABLE quotakit.subject_grants ADD CONSTRAINT pk_subject_grants PRIMARY KEY (subject_id, id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123433_SubjectIdLeadingKeys') THEN
+    CREATE INDEX ix_usage_events_id ON quotakit.usage_events (id);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123433_SubjectIdLeadingKeys') THEN
+    CREATE OR REPLACE FUNCTION quotakit.schema_version() RETURNS integer
+        LANGUAGE sql IMMUTABLE
+        AS $$ SELECT 5 $$;
+    COMMENT ON FUNCTION quotakit.schema_version() IS 'The version of QuotaKit''s database objects (see docs/architecture.md). Version 1 (QuotaKit 0.1.0) has no such function.';
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123433_SubjectIdLeadingKeys') THEN
+    INSERT INTO quotakit.__quotakit_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261122123433_SubjectIdLeadingKeys', '10.0.14');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123454_SchemaVersion6') THEN
     -- Reservations (issue 15): a hold is units taken from a counter now, for work whose cost is known only at the end, and
     -- settled later by a commit (the actual amount replaces the hold) or a release (the hold is given back). A hold's units
     -- are part of the counter's `used` from the moment it is granted, so every decision (single, batched, coalesced)
@@ -1168,7 +1224,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123454_SchemaVersion6') THEN
     -- Gives back the units of the holds of one subject and feature that expired at p_now; returns how many holds.
     CREATE OR REPLACE FUNCTION quotakit.release_expired_holds_v6(p_subject_id text, p_feature_key text, p_now timestamptz)
     RETURNS integer
@@ -1226,7 +1282,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123454_SchemaVersion6') THEN
     -- record_usage_v3's decision (the subject-version check, then record_usage_v2), after giving back the counter's
     -- expired holds. The probe is one index look-up that finds nothing unless a hold of this subject and feature expired
     -- unsettled. It calls record_usage_v2 itself rather than through record_usage_v3, to keep one PL/pgSQL level.
@@ -1272,7 +1328,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123454_SchemaVersion6') THEN
     -- A consume of p_amount, exactly as record_usage_v6 decides it, that also stores a hold of those units with the id
     -- p_call_id until p_expires_at when it is granted. A replay (the same idempotency key) stores nothing and answers the
     -- first call, whose call id is the hold's id.
@@ -1316,7 +1372,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123454_SchemaVersion6') THEN
     -- Settles one hold: p_commit = true turns it into usage of p_actual units (which may be more or fewer than held; the
     -- counter may pass a hard limit by what was used beyond the hold: the work is done), false gives it back. A hold past
     -- its expiry is given back as expired and not committed. A settled hold answers its settlement again (changed =
@@ -1392,7 +1448,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123454_SchemaVersion6') THEN
     -- An administrative reset that keeps history (IQuotaAdministration.ResetAsync): the counter holding p_at ends there,
     -- with its usage, and a new counter starts at p_at from zero and ends where the old one ended. History shows both;
     -- writes after p_at count in the new one (record_usage finds the latest period starting at or before their instant).
@@ -1438,7 +1494,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123454_SchemaVersion6') THEN
     CREATE OR REPLACE FUNCTION quotakit.schema_version() RETURNS integer
         LANGUAGE sql IMMUTABLE
         AS $$ SELECT 6 $$;
@@ -1448,9 +1504,9 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122114231_SchemaVersion6') THEN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261122123454_SchemaVersion6') THEN
     INSERT INTO quotakit.__quotakit_migrations ("MigrationId", "ProductVersion")
-    VALUES ('20261122114231_SchemaVersion6', '10.0.14');
+    VALUES ('20261122123454_SchemaVersion6', '10.0.14');
     END IF;
 END $EF$;
 COMMIT;

@@ -12,7 +12,7 @@ using QuotaKit.PostgreSql;
 namespace QuotaKit.PostgreSql.Migrations
 {
     [DbContext(typeof(QuotaKitDbContext))]
-    [Migration("20261122114231_SchemaVersion6")]
+    [Migration("20261122123454_SchemaVersion6")]
     partial class SchemaVersion6
     {
         /// <inheritdoc />
@@ -85,6 +85,11 @@ namespace QuotaKit.PostgreSql.Migrations
 
             modelBuilder.Entity("QuotaKit.PostgreSql.SubjectGrant", b =>
                 {
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("subject_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -111,12 +116,6 @@ namespace QuotaKit.PostgreSql.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
 
-                    b.Property<string>("SubjectId")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("subject_id");
-
                     b.Property<DateTime>("ValidFrom")
                         .HasColumnType("timestamptz")
                         .HasColumnName("valid_from");
@@ -125,7 +124,7 @@ namespace QuotaKit.PostgreSql.Migrations
                         .HasColumnType("timestamptz")
                         .HasColumnName("valid_until");
 
-                    b.HasKey("Id")
+                    b.HasKey("SubjectId", "Id")
                         .HasName("pk_subject_grants");
 
                     b.HasIndex("SubjectId", "FeatureKey")
@@ -233,6 +232,11 @@ namespace QuotaKit.PostgreSql.Migrations
 
             modelBuilder.Entity("QuotaKit.PostgreSql.UsageEvent", b =>
                 {
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("subject_id");
+
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
@@ -301,18 +305,15 @@ namespace QuotaKit.PostgreSql.Migrations
                         .HasColumnType("timestamptz")
                         .HasColumnName("recorded_at");
 
-                    b.Property<string>("SubjectId")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("character varying(256)")
-                        .HasColumnName("subject_id");
-
                     b.Property<long>("UsedAfter")
                         .HasColumnType("bigint")
                         .HasColumnName("used_after");
 
-                    b.HasKey("Id")
+                    b.HasKey("SubjectId", "Id")
                         .HasName("pk_usage_events");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_usage_events_id");
 
                     b.HasIndex("RecordedAt")
                         .HasDatabaseName("ix_usage_events_recorded_at");
