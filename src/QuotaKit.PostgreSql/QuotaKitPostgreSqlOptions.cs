@@ -47,6 +47,23 @@ public sealed class QuotaKitPostgreSqlOptions
     /// </summary>
     public bool CoalesceWrites { get; set; }
 
+    /// <summary>
+    /// A connection string to a streaming replica (a hot standby) of the database. When set, <c>GetUsageAsync</c> and
+    /// <c>GetHistoryAsync</c> read from it, and <c>CheckAsync</c> too when <see cref="ChecksFromReadReplica"/> is on.
+    /// Writes (consume, increment, refund, gauges, reservations), the subject reads they depend on, administration and
+    /// migrations always use the primary, so a lagging replica never lets a write pass a limit. A replica shows the
+    /// database as of its replay position: usually milliseconds behind, unbounded while it is disconnected or a long
+    /// query on it delays replay. When the replica cannot be reached, a read falls back to the primary and logs a
+    /// warning. Null (default): every read uses the primary. docs/scaling.md, "Reads off the primary".
+    /// </summary>
+    public string? ReadConnectionString { get; set; }
+
+    /// <summary>
+    /// Send <c>CheckAsync</c> to the <see cref="ReadConnectionString"/> replica too. Off by default: a check on a lagging
+    /// replica can answer "allowed" for a call the primary would refuse (the call itself is still decided on the primary).
+    /// </summary>
+    public bool ChecksFromReadReplica { get; set; }
+
     /// <summary>How many coalesced batches may be in flight at once (each on its own connection).</summary>
     internal int CoalescingSenders { get; set; } = 4;
 

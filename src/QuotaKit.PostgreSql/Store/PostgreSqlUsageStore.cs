@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
@@ -12,7 +14,7 @@ namespace QuotaKit.PostgreSql;
 /// outdated or guessed context comes back with the current one); reads are single parameterised statements. Npgsql
 /// failures come out as <see cref="QuotaStoreUnavailableException"/>, saying whether a write may have committed.
 /// </summary>
-internal sealed class PostgreSqlUsageStore : UsageStore
+internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposable, IDisposable
 {
     // The period holding the instant: the latest one starting at or before it, if it has not ended (as record_usage_v2 finds it).
     private const string ReadCountersSql =
@@ -54,9 +56,24 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     // Set when QuotaKitPostgreSqlOptions.CoalesceWrites is on: single writes then go through it.
     private readonly WriteCoalescer? _coalescer;
 
-    public PostgreSqlUsageStore(QuotaKitDataSource dataSource, IOptions<QuotaKitPostgreSqlOptions> options)
+    // QuotaKitPostgreSqlOptions.ReadConnectionString's replica (owned here), and whether checks read it too.
+    private readonly NpgsqlDataSource? _replica;
+    private readonly bool _checksFromReplica;
+    private readonly ILogger _logger;
+
+    public PostgreSqlUsageStore(
+        QuotaKitDataSource dataSource, IOptions<QuotaKitPostgreSqlOptions> options, ILogger<PostgreSqlUsageStore>? logger = null)
     {
         _dataSource = dataSource.DataSource;
+        _logger = logger ?? NullLogger<PostgreSqlUsageStore>.Instance;
+        if (options.Value.ReadConnectionString is { } replica)
+        {
+            _replica = NpgsqlDataSource.Create(replica);
+            _checksFromReplica = options.Value.ChecksFromReadReplica;
+            var host = new NpgsqlConnectionStringBuilder(replica).Host;
+            LogReplicaReads(host, _checksFromReplica);
+        }
+
         _recordAllEvents = options.Value.RecordAllEvents;
         _prepare = !new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Multiplexing;
         if (options.Value.CoalesceWrites)
@@ -238,14 +255,19 @@ internal sealed class PostgreSqlUsageStore : UsageStore
     /// <summary>Closes the pool's idle connections, which may be dead after a server restart or a terminated session.</summary>
     public override void PrepareRetry() => _dataSource.Clear();
 
+    // CheckAsync reads one counter; GetUsageAsync reads them all (ReadCountersAsync).
     public override async Task<StoredPeriod?> ReadCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken) =>
-        (await ReadCountersAsync(subjectId, [featureKey], at, cancellationToken).ConfigureAwait(false))[0];
+        (await ReadCountersAsync(subjectId, [featureKey], at, _checksFromReplica, cancellationToken).ConfigureAwait(false))[0];
 
     public override Task<IReadOnlyList<StoredPeriod?>> ReadCountersAsync(
         string subjectId, IReadOnlyList<string> featureKeys, Instant at, CancellationToken cancellationToken) =>
-        ReadingAsync<IReadOnlyList<StoredPeriod?>>($"a usage read for subject '{subjectId}'", async () =>
+        ReadCountersAsync(subjectId, featureKeys, at, fromReplica: true, cancellationToken);
+
+    private Task<IReadOnlyList<StoredPeriod?>> ReadCountersAsync(
+        string subjectId, IReadOnlyList<string> featureKeys, Instant at, bool fromReplica, CancellationToken cancellationToken) =>
+        ReadingAsync<IReadOnlyList<StoredPeriod?>>($"a usage read for subject '{subjectId}'", fromReplica, async source =>
         {
-            await using var command = _dataSource.CreateCommand(ReadCountersSql);
+            await using var command = source.CreateCommand(ReadCountersSql);
             command.Parameters.Add(NpgsqlValues.Text(subjectId));
             command.Parameters.Add(NpgsqlValues.TextArray([.. featureKeys]));
             command.Parameters.Add(NpgsqlValues.Timestamp(at));
@@ -265,9 +287,9 @@ internal sealed class PostgreSqlUsageStore : UsageStore
 
     public override Task<IReadOnlyList<StoredPeriod>> ReadHistoryAsync(
         string subjectId, string featureKey, UsagePeriod range, CancellationToken cancellationToken) =>
-        ReadingAsync<IReadOnlyList<StoredPeriod>>($"a history read for subject '{subjectId}'", async () =>
+        ReadingAsync<IReadOnlyList<StoredPeriod>>($"a history read for subject '{subjectId}'", fromReplica: true, async source =>
         {
-            await using var command = _dataSource.CreateCommand(ReadHistorySql);
+            await using var command = source.CreateCommand(ReadHistorySql);
             command.Parameters.Add(NpgsqlValues.Text(subjectId));
             command.Parameters.Add(NpgsqlValues.Text(featureKey));
             command.Parameters.Add(NpgsqlValues.Timestamp(range.Start));
@@ -304,15 +326,39 @@ internal sealed class PostgreSqlUsageStore : UsageStore
         }
     }
 
-    private static async Task<T> ReadingAsync<T>(string operation, Func<Task<T>> read)
+    /// <summary>Runs <paramref name="read"/> on the replica when one is configured and <paramref name="fromReplica"/>;
+    /// when the replica fails, on the primary, with a warning; a failure of the primary is the store's failure.</summary>
+    private async Task<T> ReadingAsync<T>(string operation, bool fromReplica, Func<NpgsqlDataSource, Task<T>> read)
     {
+        if (fromReplica && _replica is not null)
+        {
+            try
+            {
+                return await read(_replica).ConfigureAwait(false);
+            }
+            catch (NpgsqlException exception)
+            {
+                LogReplicaFailed(exception, operation);
+            }
+        }
+
         try
         {
-            return await read().ConfigureAwait(false);
+            return await read(_dataSource).ConfigureAwait(false);
         }
         catch (NpgsqlException exception)
         {
             throw StoreFailure.NothingWritten(exception, operation);
         }
     }
+
+    public void Dispose() => _replica?.Dispose();
+
+    public ValueTask DisposeAsync() => _replica?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "QuotaKit reads usage and history from the replica at {Host} (checks too: {ChecksFromReplica}); writes go to the primary")]
+    private partial void LogReplicaReads(string? host, bool checksFromReplica);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "QuotaKit's read replica failed during {Operation}; the primary answered instead")]
+    private partial void LogReplicaFailed(Exception exception, string operation);
 }

@@ -124,6 +124,64 @@ public sealed class LocalPostgresServer : IAsyncDisposable
         await WaitUntilAcceptingConnectionsAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates and starts a streaming standby of this server: a base backup taken with <c>pg_basebackup -R</c> (which
+    /// writes the standby's connection to this server), started as a hot standby on its own free port and folder, and
+    /// returned once it accepts read-only connections and streams. Dispose it before this server. For tests of reads from
+    /// a replica: pause its replay with <c>SELECT pg_wal_replay_pause()</c> to see it lag.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>pg_basebackup</c> failed or the standby did not start or stream in 30 s; the
+    /// message says why.</exception>
+    public async Task<LocalPostgresServer> StartStandbyAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var parent = Path.GetDirectoryName(RootDirectory)!;
+        var root = Path.Combine(parent, FolderPrefix + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(root);
+        OrphanedClusters.RecordOwner(root);
+        try
+        {
+            var standby = new LocalPostgresServer(_binDirectory, root, FreeLoopbackPort(), UserName, _runAsPostgresUser);
+            if (_runAsPostgresUser)
+            {
+                await CommandRunner.RunAsync("chown", ["-R", "postgres", root], cancellationToken).ConfigureAwait(false);
+            }
+
+            // The primary's default pg_hba.conf (initdb -A trust) allows loopback replication; wal_level is replica by default.
+            await RunPgToolAsync("pg_basebackup",
+                ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", UserName, "-D", standby.DataDirectory,
+                 "-R", "-X", "stream", "--no-sync", "-c", "fast"],
+                cancellationToken).ConfigureAwait(false);
+            OrphanedClusters.StartWatchdog(root, standby.DataDirectory);
+            await standby.StartServerAsync(new LocalPostgresOptions { Settings = { ["hot_standby"] = "on" } }, cancellationToken).ConfigureAwait(false);
+            await standby.WaitUntilAcceptingConnectionsAsync(cancellationToken).ConfigureAwait(false);
+            await WaitUntilStreamingAsync(cancellationToken).ConfigureAwait(false);
+            return standby;
+        }
+        catch
+        {
+            OrphanedClusters.KillAndDelete(root);
+            throw;
+        }
+    }
+
+    private async Task WaitUntilStreamingAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'", connection);
+        while ((long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The standby of the PostgreSQL server on port {Port} did not start streaming within 30 s.");
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private Task<string> InitDbAsync(CancellationToken cancellationToken) =>
         RunPgToolAsync("initdb",
             ["-D", DataDirectory, "-A", "trust", "-U", UserName, "-E", "UTF8", "--no-locale", "--no-sync"],
