@@ -24,7 +24,11 @@ internal static class QuotaKitCli
 
     private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Log QuotaKit's information messages to stderr", Recursive = true };
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, Console.In, cancellationToken);
+
+    /// <summary>As above, with <paramref name="input"/> as standard input (for <c>quotakit record -</c>).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("quotakit: maintain QuotaKit's usage data in PostgreSQL");
         root.Options.Add(Connection);
@@ -35,6 +39,7 @@ internal static class QuotaKitCli
         root.Subcommands.Add(Recount(output, error));
         root.Subcommands.Add(Usage(output, error));
         root.Subcommands.Add(ImportCommands.Build(output, error));
+        root.Subcommands.Add(RecordCommand.Build(output, error, input));
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
     }

@@ -168,11 +168,66 @@ public sealed class QuotaKitCliTests : IAsyncLifetime
         .UseDefaultPlan("free")
         .UsePostgreSql(_connectionString, o => o.RecordAllEvents = recordAll));
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    [Fact]
+    public async Task Record_records_csv_in_batches_and_a_bad_record_fails_alone()
+    {
+        await RunAsync("migrate");
+        var csv = """
+            subject,feature,amount,idempotency_key
+            rec-1,images,4,
+            rec-1,images,4,
+            rec-1,images,4,
+            rec-2,sms,7,k1
+            rec-2,sms,7,k1
+            rec-3,no-such-feature,1,
+            """;
+
+        var (code, output, error) = await RunWithInputAsync(csv, "record", "-");
+
+        code.Should().Be(3, "one record failed");
+        output.Should().Contain("5 recorded, 0 refused, 1 failed, of 6");
+        error.Should().Contain("record 6:").And.Contain("no-such-feature");
+        await using var app = App();
+        (await app.Tracker.GetUsageAsync("rec-1")).Single(u => u.FeatureKey == "images").Used.Should().Be(12, "increments count past the limit");
+        (await app.Tracker.GetUsageAsync("rec-2")).Single(u => u.FeatureKey == "sms").Used.Should().Be(7, "the key applied once");
+    }
+
+    [Fact]
+    public async Task Record_reads_json_lines_and_a_malformed_line_records_nothing()
+    {
+        await RunAsync("migrate");
+        var path = Path.Combine(Path.GetTempPath(), $"quotakit-record-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(path, """
+            {"subject":"json-1","feature":"sms","amount":3,"occurredAt":"2025-06-02T10:00:00Z"}
+            {"subject":"json-1","feature":"sms","amount":2}
+            """);
+        try
+        {
+            var (code, output, _) = await RunAsync("record", path);
+            (code, output.Trim()).Should().Be((0, "2 recorded, 0 refused, 0 failed, of 2"));
+
+            await File.AppendAllTextAsync(path, "\n{\"subject\":\"json-1\",\"feature\":\"sms\",\"amount\":\"ten\"}\n");
+            var (badCode, _, badError) = await RunAsync("record", path);
+            badCode.Should().Be(2);
+            badError.Should().Contain("line 3").And.Contain("Nothing was recorded");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        await using var app = App();
+        (await app.Tracker.GetHistoryAsync("json-1", "sms", Instant.FromUtc(2025, 1, 1, 0, 0), Instant.FromUtc(2100, 1, 1, 0, 0)))
+            .Sum(u => u.Used).Should().Be(5, "the malformed file wrote nothing");
+    }
+
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunWithInputAsync("", args);
+
+    private async Task<(int Code, string Output, string Error)> RunWithInputAsync(string input, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await QuotaKitCli.RunAsync([.. args, "--connection", _connectionString, "--config", _configPath], output, error);
+        var code = await QuotaKitCli.RunAsync([.. args, "--connection", _connectionString, "--config", _configPath], output, error, new StringReader(input));
         return (code, output.ToString(), error.ToString());
     }
 }
