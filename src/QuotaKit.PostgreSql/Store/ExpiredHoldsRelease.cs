@@ -12,17 +12,14 @@ internal static class ExpiredHoldsRelease
 {
     public const string Sql = "SELECT quotakit.release_expired_holds_batch_v6($1, $2, $3)";
 
-    public static NpgsqlBatchCommand CreateCommand(IReadOnlyList<UsageWrite> writes)
+    /// <summary>The release for a batch whose subjects and features are <paramref name="subjects"/> and
+    /// <paramref name="features"/> (the batch's own arrays, shared, not copied).</summary>
+    public static NpgsqlBatchCommand CreateCommand(IReadOnlyList<UsageWrite> writes, string[] subjects, string[] features)
     {
-        var subjects = new string[writes.Count];
-        var features = new string[writes.Count];
+        // Writes gathered from several callers carry their own clocks' instants; the latest judges expiry.
         var now = writes[0].RecordedAt;
-        for (var i = 0; i < writes.Count; i++)
+        for (var i = 1; i < writes.Count; i++)
         {
-            subjects[i] = writes[i].SubjectId;
-            features[i] = writes[i].FeatureKey;
-
-            // Writes gathered from several callers carry their own clocks' instants; the latest judges expiry.
             now = writes[i].RecordedAt > now ? writes[i].RecordedAt : now;
         }
 

@@ -188,8 +188,9 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
         // Two statements in one round trip, each its own transaction (an error barrier is a Sync): first the expired
         // holds of the batch's counters are given back (record_usage_batch does not know holds), then the batch.
         await using var batch = new NpgsqlBatch { EnableErrorBarriers = true };
-        batch.BatchCommands.Add(ExpiredHoldsRelease.CreateCommand(writes));
-        batch.BatchCommands.Add(RecordUsageBatch.CreateCommand(writes, _recordAllEvents));
+        var recordUsage = RecordUsageBatch.CreateCommand(writes, _recordAllEvents);
+        batch.BatchCommands.Add(ExpiredHoldsRelease.CreateCommand(writes, RecordUsageBatch.Subjects(recordUsage), RecordUsageBatch.Features(recordUsage)));
+        batch.BatchCommands.Add(recordUsage);
         NpgsqlConnection connection;
         try
         {

@@ -15,6 +15,12 @@ internal static class RecordUsageBatch
     // The SQLSTATE the function answers for an item whose counter would pass the largest bigint.
     private const string NumericValueOutOfRange = "22003";
 
+    /// <summary>The subject ids of a command made by <see cref="CreateCommand"/> (its first array).</summary>
+    public static string[] Subjects(NpgsqlBatchCommand command) => (string[])command.Parameters[0].Value!;
+
+    /// <summary>The feature keys of a command made by <see cref="CreateCommand"/> (its second array).</summary>
+    public static string[] Features(NpgsqlBatchCommand command) => (string[])command.Parameters[1].Value!;
+
     /// <summary>A command for <paramref name="writes"/>; <paramref name="recordAllEvents"/> is the store's option.</summary>
     public static NpgsqlBatchCommand CreateCommand(IReadOnlyList<UsageWrite> writes, bool recordAllEvents)
     {
