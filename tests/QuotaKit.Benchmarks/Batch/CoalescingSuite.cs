@@ -19,6 +19,7 @@ internal sealed record CoalescingResult(string Scenario, int Concurrency, string
 internal sealed class CoalescingSuite : IAsyncDisposable
 {
     public const string Raw = "Raw Npgsql";
+    public const string RawSameSql = "Raw Npgsql (v6)";
     public const string Plain = "QuotaKit";
     public const string Coalesced = "QuotaKit coalesced";
 
@@ -43,6 +44,7 @@ internal sealed class CoalescingSuite : IAsyncDisposable
         _contenders =
         [
             ("raw", new RawNpgsqlContender(_raw, workload)),
+            ("rawv6", new RawNpgsqlContender(_raw, workload, sameSqlAsQuotaKit: true)),
             ("quotakit", new QuotaKitContender(_plain.GetRequiredService<IUsageTracker>())),
             ("coalesced", new NamedContender(Coalesced, new QuotaKitContender(_coalesced.GetRequiredService<IUsageTracker>()))),
         ];
@@ -98,7 +100,7 @@ internal sealed class CoalescingSuite : IAsyncDisposable
 
         foreach (var concurrency in new[] { 1, 8, 64 })
         {
-            foreach (var (key, contender) in _contenders)
+            foreach (var (key, contender) in _contenders.Where(c => c.Key != "rawv6"))
             {
                 Overshoots.Add(await MeasureOvershootAsync(key, contender, concurrency));
             }
@@ -117,6 +119,19 @@ internal sealed class CoalescingSuite : IAsyncDisposable
             var coalesced = group.Single(r => r.Contender == Coalesced);
             text.AppendLine(Invariant(
                 $"| {group.Key.Scenario} | {group.Key.Concurrency} | {raw.Round.OpsPerSecond:N0} | {plain.Round.OpsPerSecond:N0} | {coalesced.Round.OpsPerSecond:N0} | {coalesced.Round.OpsPerSecond / raw.Round.OpsPerSecond:F2} | {raw.Round.P50Ms:F2} / {raw.Round.P99Ms:F2} | {coalesced.Round.P50Ms:F2} / {coalesced.Round.P99Ms:F2} | {plain.BytesPerCall:N0} | {coalesced.BytesPerCall:N0} |"));
+        }
+
+        text.AppendLine();
+        text.AppendLine("Against a raw prepared call of the same SQL QuotaKit calls (`record_usage_v6`):");
+        text.AppendLine();
+        text.AppendLine("| Scenario | Callers | Raw v6 ops/s | Coalesced / raw v6 | p99 ms raw v6 | p99 coalesced / raw v6 |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|");
+        foreach (var group in Results.GroupBy(r => (r.Scenario, r.Concurrency)))
+        {
+            var raw = group.Single(r => r.Contender == RawSameSql);
+            var coalesced = group.Single(r => r.Contender == Coalesced);
+            text.AppendLine(Invariant(
+                $"| {group.Key.Scenario} | {group.Key.Concurrency} | {raw.Round.OpsPerSecond:N0} | {coalesced.Round.OpsPerSecond / raw.Round.OpsPerSecond:F2} | {raw.Round.P99Ms:F2} | {coalesced.Round.P99Ms / raw.Round.P99Ms:F2} |"));
         }
 
         text.AppendLine();

@@ -8,19 +8,33 @@ namespace QuotaKit.Benchmarks.Load;
 /// The limit for this design: the SQL QuotaKit's hot path sends, with the same 18 parameters, as a prepared command on a
 /// plain <see cref="NpgsqlDataSource"/>: one round trip, no configuration look-up, no subject cache, no period calculation.
 /// </summary>
-internal sealed class RawNpgsqlContender(NpgsqlDataSource dataSource, Workload workload) : IContender
+/// <remarks>
+/// By default it calls <c>record_usage_v2</c>, the decision alone (the baseline of every figure since 0.1.0). With
+/// <c>sameSqlAsQuotaKit</c> it calls <c>record_usage_v6</c>, the function QuotaKit's store calls since schema version 6
+/// (the subject-version check and the expired-holds probe, then version 2), with subject version 0 as QuotaKit sends for
+/// a subject with nothing stored: the difference between the two is the server's cost of those checks.
+/// </remarks>
+internal sealed class RawNpgsqlContender(NpgsqlDataSource dataSource, Workload workload, bool sameSqlAsQuotaKit = false) : IContender
 {
     private const string Sql =
         "SELECT * FROM quotakit.record_usage_v2($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
+    private const string SameSqlAsQuotaKit =
+        "SELECT * FROM quotakit.record_usage_v6($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+
     private static readonly int[] Thresholds = [80, 100];
 
-    public string Name => "Raw Npgsql";
+    public string Name => sameSqlAsQuotaKit ? "Raw Npgsql (v6)" : "Raw Npgsql";
 
     public async Task<bool> TryConsumeAsync(string subjectId, Quota quota)
     {
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var command = CreateCommand(connection, subjectId, quota, workload);
+        if (sameSqlAsQuotaKit)
+        {
+            command.CommandText = SameSqlAsQuotaKit;
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = 0, NpgsqlDbType = NpgsqlDbType.Bigint });
+        }
 
         // Persistent prepared statement: prepared once per physical connection, a no-op (no round trip) afterwards.
         await command.PrepareAsync().ConfigureAwait(false);
