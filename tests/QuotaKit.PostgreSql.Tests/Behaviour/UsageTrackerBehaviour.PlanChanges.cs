@@ -79,19 +79,29 @@ public abstract partial class UsageTrackerBehaviour
     public async Task Concurrent_changes_to_one_plan_apply_the_rule_once()
     {
         // Each of 16 callers upgrades the subject to pro and then renders once. Only the first change is an upgrade; a
-        // change judged against a plan it read before another committed would reset again and lose renders.
+        // change judged against a plan it read before another committed would reset again and could lose renders
+        // (PlanChangeLockTests forces that interleaving on PostgreSQL).
         await using var underTest = await PlanRulesTrackerAsync(PlanChangeRule.Reset, PlanChangeRule.Keep);
         await underTest.Tracker.TryConsumeAsync(Subject, "renders", 5);
         var gate = new StartingGate(16);
 
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        var rendered = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
         {
             await gate.ArriveAndWaitAsync();
             await underTest.Admin.SetPlanAsync(Subject, "pro");
-            (await underTest.Tracker.TryConsumeAsync(Subject, "renders")).Allowed.Should().BeTrue();
+            try
+            {
+                return (await underTest.Tracker.TryConsumeAsync(Subject, "renders")).Allowed ? 1L : 0L;
+            }
+            catch (QuotaStoreUnavailableException exception) when (exception.IsTransient && !exception.OutcomeUnknown)
+            {
+                // The subject changed on every attempt while the others changed its plan: nothing was written.
+                return 0L;
+            }
         })));
 
+        rendered.Sum().Should().BePositive("renders went through between the changes");
         (await underTest.Tracker.GetHistoryAsync(Subject, "renders", MondayUtc.Start, MondayUtc.End)).Select(h => h.Used)
-            .Should().Equal(5L, 16L);
+            .Should().Equal([5L, rendered.Sum()], "one reset, at the one upgrade; no render lost to a second reset");
     }
 }

@@ -1,9 +1,9 @@
 namespace QuotaKit.PostgreSql.Tests.Mutation;
 
 /// <summary>
-/// The bugs <see cref="SqlMutationTests"/> plants, one at a time, in <c>quotakit.record_usage_v2</c> (the decision),
-/// <c>quotakit.record_usage_v6</c> (the function the store calls: the subject-version check and the release of expired
-/// holds, then version 2) and the reservation functions of version 6.
+/// The bugs <see cref="SqlMutationTests"/> plants, one at a time, in <c>quotakit.record_usage_v6</c> (the function the
+/// store calls: the subject-version check, the release of expired holds, then version 2's decision, whose text it
+/// repeats) and the reservation functions of version 6.
 /// </summary>
 public static class SqlMutants
 {
@@ -54,7 +54,7 @@ public static class SqlMutants
             "UPDATE quotakit.usage_counters c SET period_end = p_period_start",
             "UPDATE quotakit.usage_counters c SET period_end = c.period_end"),
 
-        // Version 6's entry point (version 3's check, moved there). Left out as equivalent: dropping
+        // The subject-version check (version 3's, in version 6's function). Left out as equivalent: dropping
         // "p_subject_version IS NOT NULL AND" (a NULL comparison is NULL, and IF NULL takes the same branch as IF false).
         new("subject version not checked (a cached or guessed context decides)",
             "IF p_subject_version IS NOT NULL AND p_subject_version <> quotakit.subject_context_version(p_subject_id) THEN",
@@ -62,7 +62,7 @@ public static class SqlMutants
         new("changed subject answered without its current context",
             "NULL::boolean, quotakit.subject_context(p_subject_id);", "NULL::boolean, NULL::jsonb;", "record_usage.v6.sql"),
 
-        // Version 6's reservations.
+        // Reservations (version 6).
         new("expired holds not given back before a write",
             "PERFORM quotakit.release_expired_holds_v6(p_subject_id, p_feature_key, p_now);", "NULL;", "record_usage.v6.sql"),
         new("a hold counts one instant past its expiry (<= flipped to <) in the write's probe",
