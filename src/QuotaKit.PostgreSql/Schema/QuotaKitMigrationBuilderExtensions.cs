@@ -12,6 +12,9 @@ namespace QuotaKit.PostgreSql;
 /// <item><term>2 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(2)</c> / <c>DowngradeQuotaKitDatabaseObjects(2)</c></description></item>
 /// <item><term>3 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(3)</c> / <c>DowngradeQuotaKitDatabaseObjects(3)</c>, in the migration that adds <c>subjects.context_version</c></description></item>
 /// <item><term>4 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(4)</c> / <c>DowngradeQuotaKitDatabaseObjects(4)</c></description></item>
+/// <item><term>5 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(5)</c> / <c>DowngradeQuotaKitDatabaseObjects(5)</c>, in the migration whose keys lead with <c>subject_id</c></description></item>
+/// <item><term>6 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(6)</c> / <c>DowngradeQuotaKitDatabaseObjects(6)</c>, in the migration that adds <c>usage_holds</c></description></item>
+/// <item><term>7 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(7)</c> / <c>DowngradeQuotaKitDatabaseObjects(7)</c></description></item>
 /// </list>
 /// A host calls version 1 in the migration that creates QuotaKit's tables, and each later version in a migration of
 /// its own, in order. The SQL of a released version never changes.

@@ -34,6 +34,12 @@ GRANT EXECUTE ON FUNCTION quotakit.settle_hold_v6(text, text, uuid, boolean, big
 GRANT EXECUTE ON FUNCTION quotakit.release_expired_holds_v6(text, text, timestamptz) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.release_expired_holds_batch_v6(text[], text[], timestamptz) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.reset_counter_v6(text, text, timestamptz) TO quotakit_runtime;
+-- Version 7: the hot path is record_usage_v7 (and reserve_usage_v7) from this version on.
+GRANT EXECUTE ON FUNCTION quotakit.record_usage_v7(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
+    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint) TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.reserve_usage_v7(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
+    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint, timestamptz)
+    TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.schema_version() TO quotakit_runtime;
 -- The migrations-history table is read by the runtime only if it calls GetPendingMigrationsAsync; writing it is the
 -- migration role's job.

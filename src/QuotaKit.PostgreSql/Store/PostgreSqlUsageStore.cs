@@ -9,7 +9,7 @@ using Npgsql;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v6</c> (one round trip,
+/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v7</c> (one round trip,
 /// one transaction, the subject's version verified and the counter row locked while it decides; a write made with an
 /// outdated or guessed context comes back with the current one); reads are single parameterised statements. Npgsql
 /// failures come out as <see cref="QuotaStoreUnavailableException"/>, saying whether a write may have committed.
@@ -86,7 +86,7 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
     /// <summary>The coalescer of single writes; <c>null</c> unless <see cref="QuotaKitPostgreSqlOptions.CoalesceWrites"/> is on.</summary>
     internal WriteCoalescer? Coalescer => _coalescer;
 
-    /// <summary>One write: one call of record_usage_v6, or, when writes are coalesced, a place in the next batch.</summary>
+    /// <summary>One write: one call of record_usage_v7, or, when writes are coalesced, a place in the next batch.</summary>
     public override ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
@@ -166,7 +166,7 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
     }
 
     /// <summary>
-    /// True unless writes are coalesced: <c>record_usage_v6</c> verifies the subject's version before it writes anything,
+    /// True unless writes are coalesced: <c>record_usage_v7</c> verifies the subject's version before it writes anything,
     /// but a coalesced write may go through <c>record_usage_batch</c>, which does not (yet).
     /// </summary>
     public override bool VerifiesSubjectVersions => _coalescer is null;

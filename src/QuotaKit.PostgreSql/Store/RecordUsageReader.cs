@@ -3,7 +3,7 @@ using Npgsql;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// Reads the one row <c>quotakit.record_usage_v6</c> answers: a fresh decision, the stored first call of a replay, or
+/// Reads the one row <c>quotakit.record_usage_v7</c> answers: a fresh decision, the stored first call of a replay, or
 /// "the subject changed" with its current context (nothing written).
 /// </summary>
 internal static class RecordUsageReader
@@ -12,7 +12,7 @@ internal static class RecordUsageReader
     {
         if (!await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            throw new InvalidOperationException("quotakit.record_usage_v6 returned no row.");
+            throw new InvalidOperationException("quotakit.record_usage_v7 returned no row.");
         }
 
         if (!reader.IsDBNull(14))

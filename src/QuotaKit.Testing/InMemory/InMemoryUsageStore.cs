@@ -55,7 +55,7 @@ public sealed class InMemoryUsageStore : UsageStore
 
     private UsageWriteResult WriteLocked(UsageWrite write)
     {
-        // As quotakit.record_usage_v6: the counter's expired holds stop counting before anything is decided.
+        // As quotakit.record_usage_v7: the counter's expired holds stop counting before anything is decided.
         _holds.ReleaseExpired(write.SubjectId, write.FeatureKey, write.RecordedAt);
         var key = (write.SubjectId, write.IdempotencyKey ?? "");
         if (write.IdempotencyKey is not null && _idempotency.TryGetValue(key, out var first))

@@ -19,7 +19,7 @@ internal sealed record CoalescingResult(string Scenario, int Concurrency, string
 internal sealed class CoalescingSuite : IAsyncDisposable
 {
     public const string Raw = "Raw Npgsql";
-    public const string RawSameSql = "Raw Npgsql (v6)";
+    public const string RawSameSql = "Raw Npgsql (v7)";
     public const string Plain = "QuotaKit";
     public const string Coalesced = "QuotaKit coalesced";
 
@@ -44,7 +44,7 @@ internal sealed class CoalescingSuite : IAsyncDisposable
         _contenders =
         [
             ("raw", new RawNpgsqlContender(_raw, workload)),
-            ("rawv6", new RawNpgsqlContender(_raw, workload, sameSqlAsQuotaKit: true)),
+            ("rawv7", new RawNpgsqlContender(_raw, workload, sameSqlAsQuotaKit: true)),
             ("quotakit", new QuotaKitContender(_plain.GetRequiredService<IUsageTracker>())),
             ("coalesced", new NamedContender(Coalesced, new QuotaKitContender(_coalesced.GetRequiredService<IUsageTracker>()))),
         ];
@@ -100,7 +100,7 @@ internal sealed class CoalescingSuite : IAsyncDisposable
 
         foreach (var concurrency in new[] { 1, 8, 64 })
         {
-            foreach (var (key, contender) in _contenders.Where(c => c.Key != "rawv6"))
+            foreach (var (key, contender) in _contenders.Where(c => c.Key != "rawv7"))
             {
                 Overshoots.Add(await MeasureOvershootAsync(key, contender, concurrency));
             }
@@ -122,9 +122,9 @@ internal sealed class CoalescingSuite : IAsyncDisposable
         }
 
         text.AppendLine();
-        text.AppendLine("Against a raw prepared call of the same SQL QuotaKit calls (`record_usage_v6`):");
+        text.AppendLine("Against a raw prepared call of the same SQL QuotaKit calls (`record_usage_v7`):");
         text.AppendLine();
-        text.AppendLine("| Scenario | Callers | Raw v6 ops/s | Coalesced / raw v6 | p99 ms raw v6 | p99 coalesced / raw v6 |");
+        text.AppendLine("| Scenario | Callers | Raw v7 ops/s | Coalesced / raw v7 | p99 ms raw v7 | p99 coalesced / raw v7 |");
         text.AppendLine("|---|--:|--:|--:|--:|--:|");
         foreach (var group in Results.GroupBy(r => (r.Scenario, r.Concurrency)))
         {

@@ -10,7 +10,7 @@ namespace QuotaKit.Benchmarks.Load;
 /// </summary>
 /// <remarks>
 /// By default it calls <c>record_usage_v2</c>, the decision alone (the baseline of every figure since 0.1.0). With
-/// <c>sameSqlAsQuotaKit</c> it calls <c>record_usage_v6</c>, the function QuotaKit's store calls since schema version 6
+/// <c>sameSqlAsQuotaKit</c> it calls <c>record_usage_v7</c>, the function QuotaKit's store calls since schema version 7
 /// (the subject-version check and the expired-holds probe, then version 2), with subject version 0 as QuotaKit sends for
 /// a subject with nothing stored: the difference between the two is the server's cost of those checks.
 /// </remarks>
@@ -20,11 +20,11 @@ internal sealed class RawNpgsqlContender(NpgsqlDataSource dataSource, Workload w
         "SELECT * FROM quotakit.record_usage_v2($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
     private const string SameSqlAsQuotaKit =
-        "SELECT * FROM quotakit.record_usage_v6($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+        "SELECT * FROM quotakit.record_usage_v7($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 
     private static readonly int[] Thresholds = [80, 100];
 
-    public string Name => sameSqlAsQuotaKit ? "Raw Npgsql (v6)" : "Raw Npgsql";
+    public string Name => sameSqlAsQuotaKit ? "Raw Npgsql (v7)" : "Raw Npgsql";
 
     public async Task<bool> TryConsumeAsync(string subjectId, Quota quota)
     {

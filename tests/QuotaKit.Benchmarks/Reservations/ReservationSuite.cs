@@ -14,7 +14,7 @@ internal sealed record ReservationResult(int Concurrency, string Contender, Roun
 /// <summary>
 /// A reservation's cost against one TryConsume (issue 15), in the same run, in interleaved slices, on 10,000 warm
 /// subjects: the raw prepared record_usage_v2 call (the baseline of every suite), QuotaKit's TryConsumeAsync (which calls
-/// record_usage_v6: the subject check and the probe for expired holds, then version 2), and ReserveAsync followed by
+/// record_usage_v7: the subject check and the probe for expired holds, then version 2), and ReserveAsync followed by
 /// CommitAsync (two round trips, two transactions). One operation = one unit used.
 /// </summary>
 internal sealed class ReservationSuite : IAsyncDisposable

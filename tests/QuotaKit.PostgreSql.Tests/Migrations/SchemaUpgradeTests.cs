@@ -106,6 +106,8 @@ public class SchemaUpgradeTests
         (await migrator().GetSchemaVersionAsync()).Should().Be(4);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(5).UpgradeQuotaKitDatabaseObjects(6));
         (await migrator().GetSchemaVersionAsync()).Should().Be(6);
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(7));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(7);
         await migrator().VerifySchemaAsync();
         await using (var host = TrackerHost.Create(database.ConnectionString, new FakeClock(Noon), Catalog))
         {
@@ -113,6 +115,8 @@ public class SchemaUpgradeTests
         }
 
         // Down, newest first; within a Down, QuotaKit's objects go before the tables they live on.
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(7));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(6);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(6).DowngradeQuotaKitDatabaseObjects(5));
         (await migrator().GetSchemaVersionAsync()).Should().Be(4);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(4));
@@ -136,7 +140,7 @@ public class SchemaUpgradeTests
         {
             await HostMigrations.ExecuteAsync(
                 context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2).UpgradeQuotaKitDatabaseObjects(3).UpgradeQuotaKitDatabaseObjects(4)
-                .UpgradeQuotaKitDatabaseObjects(5).UpgradeQuotaKitDatabaseObjects(6));
+                .UpgradeQuotaKitDatabaseObjects(5).UpgradeQuotaKitDatabaseObjects(6).UpgradeQuotaKitDatabaseObjects(7));
         }
 
         var before = await SchemaFingerprint.ReadAsync(database.DataSource);

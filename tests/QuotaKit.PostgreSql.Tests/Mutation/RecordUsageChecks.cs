@@ -29,6 +29,7 @@ public static class RecordUsageChecks
         ("racing first requests of a period never overshoot", connection => RaceAsync(connection, counterExists: false)),
         ("first requests that wait on a new period's row all count", WaitingFirstRequestsAsync),
         ("a plan stored or changed elsewhere decides the next write", ChangedSubjectAsync),
+        ("a subject row deleted by hand is not taken for a subject with nothing stored", DeletedSubjectRowAsync),
         ("holds count until their expiry, single and batched writes give expired ones back", HoldExpiryAsync),
         ("commit and release settle a hold once", SettleOnceAsync),
         ("concurrent commits of one reservation apply once", ConcurrentCommitsAsync),
@@ -124,6 +125,32 @@ public static class RecordUsageChecks
 
         (guessed.Outcome, guessed.Limit).Should().Be((UsageOutcome.Allowed, FeatureLimit.Hard(100)));
         (downgraded.Outcome, downgraded.Used, downgraded.Limit).Should().Be((UsageOutcome.LimitExceeded, 4L, FeatureLimit.Hard(3)));
+    }
+
+    /// <summary>
+    /// Only a hand-written DELETE removes a subject's row while its override or grant remains. The write must not take
+    /// the subject for one with nothing stored (version 0, what an instance guesses for a subject it has not cached):
+    /// the override or grant still decides.
+    /// </summary>
+    private static async Task DeletedSubjectRowAsync(string connectionString)
+    {
+        await using var a = Host(connectionString, out _);
+        await a.Admin.SetOverrideAsync("deleted-row-override", "images", FeatureLimit.Hard(50));
+        await a.Admin.AddGrantAsync("deleted-row-grant", "images", 10, Monday0900 - Duration.FromDays(1), Monday0900 + Duration.FromDays(1));
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString))
+        await using (var delete = dataSource.CreateCommand(
+            "DELETE FROM quotakit.subjects WHERE subject_id IN ('deleted-row-override', 'deleted-row-grant')"))
+        {
+            (await delete.ExecuteNonQueryAsync()).Should().Be(2);
+        }
+
+        // B has cached neither subject: it guesses the defaults (free: 3 images).
+        await using var b = Host(connectionString, out _);
+        var withOverride = await b.Tracker.TryConsumeAsync("deleted-row-override", "images", 4);
+        var withGrant = await b.Tracker.TryConsumeAsync("deleted-row-grant", "images", 4);
+
+        (withOverride.Outcome, withOverride.Limit).Should().Be((UsageOutcome.Allowed, FeatureLimit.Hard(50)));
+        (withGrant.Outcome, withGrant.Limit).Should().Be((UsageOutcome.Allowed, FeatureLimit.Hard(13)));
     }
 
     private static async Task HardLimitAsync(string connectionString)

@@ -1,9 +1,9 @@
 namespace QuotaKit.PostgreSql.Tests.Mutation;
 
 /// <summary>
-/// The bugs <see cref="SqlMutationTests"/> plants, one at a time, in <c>quotakit.record_usage_v6</c> (the function the
+/// The bugs <see cref="SqlMutationTests"/> plants, one at a time, in <c>quotakit.record_usage_v7</c> (the function the
 /// store calls: the subject-version check, the release of expired holds, then version 2's decision, whose text it
-/// repeats) and the reservation functions of version 6.
+/// repeats) and the reservation functions of versions 6 and 7.
 /// </summary>
 public static class SqlMutants
 {
@@ -54,29 +54,34 @@ public static class SqlMutants
             "UPDATE quotakit.usage_counters c SET period_end = p_period_start",
             "UPDATE quotakit.usage_counters c SET period_end = c.period_end"),
 
-        // The subject-version check (version 3's, in version 6's function). Left out as equivalent: dropping
-        // "p_subject_version IS NOT NULL AND" (a NULL comparison is NULL, and IF NULL takes the same branch as IF false).
+        // The subject-version check (version 7's, read in the function). Left out as equivalent: dropping the outer
+        // "IF p_subject_version IS NOT NULL" (the version is then read for nothing: a NULL comparison is NULL, and
+        // IF NULL takes the same branch as IF false).
         new("subject version not checked (a cached or guessed context decides)",
-            "IF p_subject_version IS NOT NULL AND p_subject_version <> quotakit.subject_context_version(p_subject_id) THEN",
-            "IF false THEN", "record_usage.v6.sql"),
+            "IF v_version <> p_subject_version THEN", "IF false THEN"),
         new("changed subject answered without its current context",
-            "NULL::boolean, quotakit.subject_context(p_subject_id);", "NULL::boolean, NULL::jsonb;", "record_usage.v6.sql"),
+            "NULL::boolean, quotakit.subject_context(p_subject_id);", "NULL::boolean, NULL::jsonb;"),
+        new("a subject row deleted by hand while overrides remain reads as version 0 (nothing stored)",
+            "OR EXISTS (SELECT 1 FROM quotakit.subject_grants g WHERE g.subject_id = p_subject_id) THEN -1",
+            "OR EXISTS (SELECT 1 FROM quotakit.subject_grants g WHERE g.subject_id = p_subject_id) THEN 0"),
+        new("a subject without a row but with grants read as version 0 (grants not looked at)",
+            "OR EXISTS (SELECT 1 FROM quotakit.subject_grants g WHERE g.subject_id = p_subject_id) THEN -1",
+            "THEN -1"),
 
         // Reservations (version 6).
         new("expired holds not given back before a write",
-            "PERFORM quotakit.release_expired_holds_v6(p_subject_id, p_feature_key, p_now);", "NULL;", "record_usage.v6.sql"),
+            "PERFORM quotakit.release_expired_holds_v6(p_subject_id, p_feature_key, p_now);", "NULL;"),
         new("a hold counts one instant past its expiry (<= flipped to <) in the write's probe",
-            "AND h.state = 'held' AND h.expires_at <= p_now) THEN", "AND h.state = 'held' AND h.expires_at < p_now) THEN",
-            "record_usage.v6.sql"),
+            "AND h.state = 'held' AND h.expires_at <= p_now) THEN", "AND h.state = 'held' AND h.expires_at < p_now) THEN"),
         new("expired holds marked expired but their units not given back",
             "UPDATE quotakit.usage_counters c SET used = greatest(c.used - f.amount, 0)",
             "UPDATE quotakit.usage_counters c SET used = c.used", "release_expired_holds.v6.sql"),
         new("a refused reservation stores a hold",
             "IF r.subject_context IS NULL AND NOT r.is_replay AND r.outcome = 0 THEN",
-            "IF r.subject_context IS NULL AND NOT r.is_replay THEN", "reserve_usage.v6.sql"),
+            "IF r.subject_context IS NULL AND NOT r.is_replay THEN", "reserve_usage.v7.sql"),
         new("a replayed reservation stores a second hold",
             "IF r.subject_context IS NULL AND NOT r.is_replay AND r.outcome = 0 THEN",
-            "IF r.subject_context IS NULL AND r.outcome = 0 THEN", "reserve_usage.v6.sql"),
+            "IF r.subject_context IS NULL AND r.outcome = 0 THEN", "reserve_usage.v7.sql"),
         new("a commit adds the actual amount without taking the hold out",
             "v_new_used := greatest(v_used - h.amount, 0) + p_actual;", "v_new_used := v_used + p_actual;", "settle_hold.v6.sql"),
         new("a settled hold is settled again",
