@@ -98,10 +98,12 @@ internal sealed class WriteCoalescer
         try
         {
             var batch = new List<PendingWrite>();
+            var writes = new List<UsageWrite>(); // reused for each batch of this sender: the store keeps no reference to it
             while (Take(batch))
             {
-                await SendAsync(batch).ConfigureAwait(false);
+                await SendAsync(batch, writes).ConfigureAwait(false);
                 batch.Clear();
+                writes.Clear();
             }
         }
         finally
@@ -126,7 +128,7 @@ internal sealed class WriteCoalescer
         return batch.Count > 0;
     }
 
-    private async Task SendAsync(List<PendingWrite> batch)
+    private async Task SendAsync(List<PendingWrite> batch, List<UsageWrite> writes)
     {
         // Once sent, a write is answered whatever happens to its caller's token: a write the server committed is reported.
         if (batch.Count == 1 && !_loneWritesAsBatches)
@@ -148,7 +150,12 @@ internal sealed class WriteCoalescer
         IReadOnlyList<UsageWriteResult> results;
         try
         {
-            results = await _sendBatch(batch.ConvertAll(p => p.Write), CancellationToken.None).ConfigureAwait(false);
+            foreach (var pending in batch)
+            {
+                writes.Add(pending.Write);
+            }
+
+            results = await _sendBatch(writes, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

@@ -38,7 +38,15 @@ internal sealed class CoalescingSuite : IAsyncDisposable
         _workload = workload;
         _plain = workload.CreateQuotaKit(connectionString);
         var services = new ServiceCollection();
-        workload.Register(services).UsePostgreSql(connectionString, o => o.CoalesceWrites = true);
+        workload.Register(services).UsePostgreSql(connectionString, o =>
+        {
+            o.CoalesceWrites = true;
+            // For tuning runs only: how many batches may be in flight at once (the store's default otherwise).
+            if (int.TryParse(Environment.GetEnvironmentVariable("QUOTAKIT_BENCH_COALESCING_SENDERS"), out var senders))
+            {
+                o.CoalescingSenders = senders;
+            }
+        });
         _coalesced = services.BuildServiceProvider();
         _raw = NpgsqlDataSource.Create(connectionString);
         _contenders =

@@ -79,6 +79,20 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task A_cleared_billing_anchor_is_stored_as_none_and_set_again_later()
+    {
+        var anchor = Instant.FromUtc(2025, 1, 31, 10, 0);
+        await Admin.SetBillingAnchorAsync(Subject, anchor);
+
+        await Admin.SetBillingAnchorAsync(Subject, null);
+        var cleared = await Admin.GetSubjectAsync(Subject);
+        await Admin.SetBillingAnchorAsync(Subject, anchor + Duration.FromDays(1));
+
+        cleared.BillingAnchor.Should().BeNull();
+        (await Admin.GetSubjectAsync(Subject)).BillingAnchor.Should().Be(anchor + Duration.FromDays(1));
+    }
+
+    [Fact]
     public async Task The_admin_API_refuses_bad_input_with_typed_exceptions()
     {
         var from = Instant.FromUtc(2025, 3, 10, 0, 0);
