@@ -12,9 +12,17 @@ internal static class ExpiredHoldsRelease
 {
     public const string Sql = "SELECT quotakit.release_expired_holds_batch_v6($1, $2, $3)";
 
-    /// <summary>The release for a batch whose subjects and features are <paramref name="subjects"/> and
+    /// <summary>The three typed parameters, values unset: <see cref="Bind"/> sets them per batch.</summary>
+    public static NpgsqlParameter[] CreateParameters() =>
+    [
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+        new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz },
+    ];
+
+    /// <summary>Sets the release of a batch whose subjects and features are <paramref name="subjects"/> and
     /// <paramref name="features"/> (the batch's own arrays, shared, not copied).</summary>
-    public static NpgsqlBatchCommand CreateCommand(IReadOnlyList<UsageWrite> writes, string[] subjects, string[] features)
+    public static void Bind(NpgsqlParameter[] parameters, IReadOnlyList<UsageWrite> writes, string[] subjects, string[] features)
     {
         // Writes gathered from several callers carry their own clocks' instants; the latest judges expiry.
         var now = writes[0].RecordedAt;
@@ -23,14 +31,8 @@ internal static class ExpiredHoldsRelease
             now = writes[i].RecordedAt > now ? writes[i].RecordedAt : now;
         }
 
-        return new NpgsqlBatchCommand(Sql)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter { Value = subjects, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                new NpgsqlParameter { Value = features, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                new NpgsqlParameter { Value = now.ToDateTimeUtc(), NpgsqlDbType = NpgsqlDbType.TimestampTz },
-            },
-        };
+        parameters[0].Value = subjects;
+        parameters[1].Value = features;
+        parameters[2].Value = now.ToDateTimeUtc();
     }
 }

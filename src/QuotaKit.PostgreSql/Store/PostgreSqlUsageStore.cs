@@ -53,6 +53,9 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
     // Reused hot-path commands: at most one per concurrent call, so bounded by the connection pool's size.
     private readonly ConcurrentQueue<RecordUsageStatement> _statements = new();
 
+    // Reusable batches of writes (BatchStatement), one per batch in flight.
+    private readonly ConcurrentQueue<BatchStatement> _batchStatements = new();
+
     // Set when QuotaKitPostgreSqlOptions.CoalesceWrites is on: single writes then go through it.
     private readonly WriteCoalescer? _coalescer;
 
@@ -183,12 +186,9 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
             return [];
         }
 
-        // Two statements in one round trip, each its own transaction (an error barrier is a Sync): first the expired
-        // holds of the batch's counters are given back (record_usage_batch does not know holds), then the batch.
-        await using var batch = new NpgsqlBatch { EnableErrorBarriers = true };
-        var recordUsage = RecordUsageBatch.CreateCommand(writes, _recordAllEvents);
-        batch.BatchCommands.Add(ExpiredHoldsRelease.CreateCommand(writes, RecordUsageBatch.Subjects(recordUsage), RecordUsageBatch.Features(recordUsage)));
-        batch.BatchCommands.Add(recordUsage);
+        // The release of expired holds, then the batch (BatchStatement): one round trip, two transactions.
+        var statement = _batchStatements.TryDequeue(out var pooled) ? pooled : new BatchStatement();
+        await using var batch = statement.CreateBatch(writes, _recordAllEvents);
         NpgsqlConnection connection;
         try
         {
@@ -208,9 +208,17 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
         {
             try
             {
-                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                return await RecordUsageBatch.ReadAsync(reader, writes).ConfigureAwait(false);
+                IReadOnlyList<UsageWriteResult> results;
+                await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                    results = await RecordUsageBatch.ReadAsync(reader, writes).ConfigureAwait(false);
+                }
+
+                // Only a statement that completed goes back to the pool; after an exception it is dropped.
+                statement.Detach(batch);
+                _batchStatements.Enqueue(statement);
+                return results;
             }
             catch (NpgsqlException exception)
             {

@@ -5,7 +5,8 @@ namespace QuotaKit.PostgreSql;
 
 /// <summary>
 /// One call of <c>quotakit.record_usage_batch</c>: the writes as 18 arrays (element i of each is write i, with the
-/// parameters <see cref="RecordUsageStatement"/> sends for one write), and the answer, one row per write.
+/// parameters <see cref="RecordUsageStatement"/> sends for one write), and the answer, one row per write. The command
+/// and its parameters are made once and reused (<see cref="BatchStatement"/>); only the arrays are new per batch.
 /// </summary>
 internal static class RecordUsageBatch
 {
@@ -15,14 +16,33 @@ internal static class RecordUsageBatch
     // The SQLSTATE the function answers for an item whose counter would pass the largest bigint.
     private const string NumericValueOutOfRange = "22003";
 
-    /// <summary>The subject ids of a command made by <see cref="CreateCommand"/> (its first array).</summary>
-    public static string[] Subjects(NpgsqlBatchCommand command) => (string[])command.Parameters[0].Value!;
+    /// <summary>The 18 typed array parameters, values unset: <see cref="Bind"/> sets them per batch.</summary>
+    public static NpgsqlParameter[] CreateParameters() =>
+    [
+        Array(NpgsqlDbType.Text),         // subject ids
+        Array(NpgsqlDbType.Text),         // feature keys
+        Array(NpgsqlDbType.TimestampTz),  // period starts
+        Array(NpgsqlDbType.TimestampTz),  // period ends
+        Array(NpgsqlDbType.Text),         // operations
+        Array(NpgsqlDbType.Bigint),       // amounts
+        Array(NpgsqlDbType.Bigint),       // limits
+        Array(NpgsqlDbType.Boolean),      // enforce
+        Array(NpgsqlDbType.Smallint),     // denied outcomes
+        Array(NpgsqlDbType.Smallint),     // limit kinds
+        Array(NpgsqlDbType.Boolean),      // soft limits
+        Array(NpgsqlDbType.Integer),      // thresholds, two-dimensional
+        Array(NpgsqlDbType.TimestampTz),  // recorded at
+        Array(NpgsqlDbType.TimestampTz),  // occurred at
+        Array(NpgsqlDbType.Text),         // idempotency keys
+        Array(NpgsqlDbType.Jsonb),        // metadata
+        Array(NpgsqlDbType.Boolean),      // record events
+        Array(NpgsqlDbType.Uuid),         // call ids
+    ];
 
-    /// <summary>The feature keys of a command made by <see cref="CreateCommand"/> (its second array).</summary>
-    public static string[] Features(NpgsqlBatchCommand command) => (string[])command.Parameters[1].Value!;
-
-    /// <summary>A command for <paramref name="writes"/>; <paramref name="recordAllEvents"/> is the store's option.</summary>
-    public static NpgsqlBatchCommand CreateCommand(IReadOnlyList<UsageWrite> writes, bool recordAllEvents)
+    /// <summary>Sets the arrays of <paramref name="p"/> (made by <see cref="CreateParameters"/>) to <paramref name="writes"/>;
+    /// <paramref name="recordAllEvents"/> is the store's option. Returns the subject ids and feature keys, which the
+    /// release of expired holds shares.</summary>
+    public static (string[] Subjects, string[] Features) Bind(NpgsqlParameter[] p, IReadOnlyList<UsageWrite> writes, bool recordAllEvents)
     {
         var n = writes.Count;
         var subjects = new string[n];
@@ -42,7 +62,11 @@ internal static class RecordUsageBatch
         var metadata = new string?[n];
         var recordEvents = new bool[n];
         var callIds = new Guid[n];
-        var thresholdCount = writes.Max(w => w.AlertThresholds.Count);
+        var thresholdCount = 0;
+        for (var i = 0; i < n; i++)
+        {
+            thresholdCount = Math.Max(thresholdCount, writes[i].AlertThresholds.Count);
+        }
 
         // Two-dimensional: row i holds write i's thresholds, padded with 0 (never reported); empty when no write has any.
         var thresholds = new int[n, thresholdCount];
@@ -73,27 +97,25 @@ internal static class RecordUsageBatch
             }
         }
 
-        var command = new NpgsqlBatchCommand(Sql);
-        var p = command.Parameters;
-        p.Add(Array(subjects, NpgsqlDbType.Text));
-        p.Add(Array(features, NpgsqlDbType.Text));
-        p.Add(Array(starts, NpgsqlDbType.TimestampTz));
-        p.Add(Array(ends, NpgsqlDbType.TimestampTz));
-        p.Add(Array(operations, NpgsqlDbType.Text));
-        p.Add(Array(amounts, NpgsqlDbType.Bigint));
-        p.Add(Array(limits, NpgsqlDbType.Bigint));
-        p.Add(Array(enforce, NpgsqlDbType.Boolean));
-        p.Add(Array(deniedOutcomes, NpgsqlDbType.Smallint));
-        p.Add(Array(limitKinds, NpgsqlDbType.Smallint));
-        p.Add(Array(limitSoft, NpgsqlDbType.Boolean));
-        p.Add(Array(thresholdCount == 0 ? System.Array.Empty<int>() : thresholds, NpgsqlDbType.Integer));
-        p.Add(Array(now, NpgsqlDbType.TimestampTz));
-        p.Add(Array(occurredAt, NpgsqlDbType.TimestampTz));
-        p.Add(Array(keys, NpgsqlDbType.Text));
-        p.Add(Array(metadata, NpgsqlDbType.Jsonb));
-        p.Add(Array(recordEvents, NpgsqlDbType.Boolean));
-        p.Add(Array(callIds, NpgsqlDbType.Uuid));
-        return command;
+        p[0].Value = subjects;
+        p[1].Value = features;
+        p[2].Value = starts;
+        p[3].Value = ends;
+        p[4].Value = operations;
+        p[5].Value = amounts;
+        p[6].Value = limits;
+        p[7].Value = enforce;
+        p[8].Value = deniedOutcomes;
+        p[9].Value = limitKinds;
+        p[10].Value = limitSoft;
+        p[11].Value = thresholdCount == 0 ? System.Array.Empty<int>() : thresholds;
+        p[12].Value = now;
+        p[13].Value = occurredAt;
+        p[14].Value = keys;
+        p[15].Value = metadata;
+        p[16].Value = recordEvents;
+        p[17].Value = callIds;
+        return (subjects, features);
     }
 
     /// <summary>Reads one result per write, in order; an item error becomes that write's <see cref="UsageWriteResult.Failed"/>.</summary>
@@ -121,6 +143,5 @@ internal static class RecordUsageBatch
             : throw new InvalidOperationException($"quotakit.record_usage_batch answered {read} rows for {writes.Count} writes.");
     }
 
-    private static NpgsqlParameter Array(System.Array values, NpgsqlDbType elementType) =>
-        new() { Value = values, NpgsqlDbType = NpgsqlDbType.Array | elementType };
+    private static NpgsqlParameter Array(NpgsqlDbType elementType) => new() { NpgsqlDbType = NpgsqlDbType.Array | elementType };
 }
