@@ -1,5 +1,5 @@
-using Npgsql;
 using NodaTime;
+using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
 using QuotaKit.Testing;
 

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace QuotaKit.PostgreSql.Tests.Behaviour;
+
+// What the store contract (UsageStore) promises to a third-party caller beyond what the tracker's own reads use.
+public abstract partial class UsageTrackerBehaviour
+{
+    [Fact]
+    public async Task The_store_reads_each_counter_with_the_limit_stored_by_its_last_write()
+    {
+        await ConsumeAsync("images", 2);                  // free: 3
+        await ConsumeAsync("voice_seconds", 30);          // free: soft 600
+        await ConsumeAsync("exports", 4);                 // free: unlimited, so no number is stored
+        await Admin.SetPlanAsync(Subject, "pro");
+        await ConsumeAsync("images");                     // pro: 100, the last write of images
+        await Admin.SetPlanAsync(Subject, "free");        // changes no stored limit: nothing written since
+        var store = UnderTest.Services.GetRequiredService<UsageStore>();
+
+        var counters = await store.ReadCountersAsync(Subject, ["images", "voice_seconds", "exports", "api_calls"], Monday0900, CancellationToken.None);
+
+        counters.Select(c => c is null ? ((long, long?)?)null : (c.Used, c.LimitValue)).Should().Equal(
+            ((long, long?)?)(3L, 100L), (30L, 600L), (4L, null), null); // api_calls: never written
+    }
+}
