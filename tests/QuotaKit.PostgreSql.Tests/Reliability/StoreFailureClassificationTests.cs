@@ -43,6 +43,29 @@ public class StoreFailureClassificationTests : IClassFixture<FreshDatabase>
         Assert.True(StoreFailure.IsTransient(error));
     }
 
+    /// <summary>
+    /// The connection-exception (08) and operator-intervention (57P) classes, as the server sends them in an ErrorResponse
+    /// (a session refused or ended by the server). QuotaKit calls every one of them transient. Npgsql 10 alone already
+    /// does for all of these but two, which are what StoreFailure's own branches are for: 08P01 (protocol_violation) and
+    /// 57P04 (database_dropped).
+    /// </summary>
+    [Theory]
+    [InlineData("08000")] // connection_exception
+    [InlineData("08003")] // connection_does_not_exist
+    [InlineData("08006")] // connection_failure
+    [InlineData("08P01")] // protocol_violation
+    [InlineData("57P01")] // admin_shutdown
+    [InlineData("57P02")] // crash_shutdown
+    [InlineData("57P03")] // cannot_connect_now
+    [InlineData("57P04")] // database_dropped
+    [InlineData("57P05")] // idle_session_timeout
+    public void A_server_error_of_the_connection_or_shutdown_class_is_transient(string sqlState)
+    {
+        var error = new PostgresException("the server ended the session", "FATAL", "FATAL", sqlState);
+
+        Assert.True(StoreFailure.IsTransient(error), $"SQLSTATE {sqlState} (Npgsql alone says {error.IsTransient})");
+    }
+
     private async Task<NpgsqlException> ErrorFromAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(_database.ConnectionString);
