@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// The statement sent before a batch of writes, in its own transaction: <c>quotakit.release_expired_holds_batch_v6</c>
+/// The statement sent before a batch of writes, in the batch's transaction: <c>quotakit.release_expired_holds_batch_v6</c>
 /// gives back the expired holds of the batch's counters, which <c>quotakit.record_usage_batch</c> would otherwise count.
 /// Finding none costs one index probe per distinct subject and feature and writes nothing.
 /// </summary>

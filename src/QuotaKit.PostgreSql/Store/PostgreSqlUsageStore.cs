@@ -186,7 +186,7 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
             return [];
         }
 
-        // The release of expired holds, then the batch (BatchStatement): one round trip, two transactions.
+        // The release of expired holds, then the batch (BatchStatement): one round trip, one transaction.
         var statement = _batchStatements.TryDequeue(out var pooled) ? pooled : new BatchStatement();
         await using var batch = statement.CreateBatch(writes, _recordAllEvents);
         NpgsqlConnection connection;

@@ -54,6 +54,49 @@ public sealed class PostgreSqlBatchTests : IClassFixture<MigratedDatabase>
         }
     }
 
+    /// <summary>
+    /// A batch first gives back its counters' expired holds, then decides its records. Both are one transaction, as in a
+    /// single call: if the release fails, the chunk's records are not written either, so "nothing written" is true.
+    /// </summary>
+    [Fact]
+    public async Task A_failing_release_of_expired_holds_writes_nothing_of_its_chunk_and_says_so()
+    {
+        var subject = $"beside-{Guid.NewGuid():N}";
+        var held = $"held-{Guid.NewGuid():N}";
+        await ExecuteAsync(
+            $"""
+            CREATE FUNCTION pg_temp_refuse_release() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'the release is refused' USING ERRCODE = 'P0001'; END $$;
+            CREATE TRIGGER refuse_release BEFORE UPDATE ON quotakit.usage_holds FOR EACH ROW
+                WHEN (OLD.subject_id = '{held}') EXECUTE FUNCTION pg_temp_refuse_release();
+            """);
+        try
+        {
+            var clock = new FakeClock(Noon);
+            await using var host = TrackerUnderTest.Build(q => q
+                .UseClock(clock)
+                .AddFeature("calls", PeriodPolicy.Day)
+                .AddPlan("free", p => p.Unlimited("calls"))
+                .UseDefaultPlan("free")
+                .UsePostgreSql(_database.ConnectionString));
+            (await host.Services.GetRequiredService<IUsageReservations>().ReserveAsync(held, "calls", 1, Duration.FromMinutes(1)))
+                .Granted.Should().BeTrue();
+            clock.Advance(Duration.FromMinutes(2)); // the hold has expired: the batch's release updates it, and the trigger fails
+
+            var results = await host.Services.GetRequiredService<IUsageMeter>().RecordAsync(
+                [new UsageRecord(subject, "calls", 5), new UsageRecord(held, "calls", 7)]);
+
+            results.Should().OnlyContain(r =>
+                r.Error is QuotaStoreUnavailableException && !((QuotaStoreUnavailableException)r.Error).OutcomeUnknown);
+            (await host.Tracker.GetUsageAsync(subject)).Should().OnlyContain(u => u.Used == 0, "the chunk was reported as not written");
+            (await host.Tracker.GetUsageAsync(held)).Single().Used.Should().Be(1, "only the hold, which no release gave back");
+        }
+        finally
+        {
+            await ExecuteAsync("DROP TRIGGER refuse_release ON quotakit.usage_holds; DROP FUNCTION pg_temp_refuse_release();");
+        }
+    }
+
     [Fact]
     public async Task Batches_of_two_instances_that_touch_the_same_counters_in_opposite_orders_never_deadlock()
     {

@@ -44,6 +44,24 @@ public class StoreFailureClassificationTests : IClassFixture<FreshDatabase>
     }
 
     /// <summary>
+    /// Errors a retry can get past: a deadlock, a serialization failure, a lock that was not free in time, too many
+    /// connections. Npgsql calls them transient, and QuotaKit must not lose that answer for a server error outside its own
+    /// classes (08, 57P, a cancelled statement).
+    /// </summary>
+    [Theory]
+    [InlineData("40P01")] // deadlock_detected
+    [InlineData("40001")] // serialization_failure
+    [InlineData("55P03")] // lock_not_available
+    [InlineData("53300")] // too_many_connections
+    public async Task A_server_error_that_a_retry_can_get_past_is_transient(string sqlState)
+    {
+        var error = await ErrorFromAsync($"DO $$ BEGIN RAISE EXCEPTION 'raised for the test' USING ERRCODE = '{sqlState}'; END $$");
+
+        Assert.Equal(sqlState, ((PostgresException)error).SqlState);
+        Assert.True(StoreFailure.IsTransient(error));
+    }
+
+    /// <summary>
     /// The connection-exception (08) and operator-intervention (57P) classes, as the server sends them in an ErrorResponse
     /// (a session refused or ended by the server). QuotaKit calls every one of them transient. Npgsql 10 alone already
     /// does for all of these but two, which are what StoreFailure's own branches are for: 08P01 (protocol_violation) and
