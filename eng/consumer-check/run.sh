@@ -27,14 +27,16 @@ for package in "$packages"/*.nupkg; do
   [[ "$package" == *.symbols.nupkg ]] && continue
   name="$(basename "$package" ".$version.nupkg")"
   nuspec="$(unzip -p "$package" '*.nuspec')"
-  files="$(unzip -Z1 "$package")" # captured first: grep -q on a pipe would end unzip early and fail under pipefail
+  # Captured, then searched with here-strings: grep -q on a pipe ends early, and under pipefail the writer's SIGPIPE
+  # fails the check at random (a CI run failed with "no <readme>" on a nuspec that had one).
+  files="$(unzip -Z1 "$package")"
   echo "--- $name"
   echo "$nuspec" | grep -E '<(id|version|authors|license|icon|readme|projectUrl|copyright|tags|repository|dependency) '"|<(id|version|icon|readme|projectUrl|copyright|tags)>" | sed 's/^ *//'
   [ -f "$packages/$name.$version.snupkg" ] || fail "$name has no symbol package"
-  echo "$nuspec" | grep -Eq '<repository type="git" url="https://github.com/quotakit/quotakit" commit="[0-9a-f]{40}" />' \
+  grep -Eq '<repository type="git" url="https://github.com/quotakit/quotakit" commit="[0-9a-f]{40}" />' <<<"$nuspec" \
     || fail "$name: no repository URL and commit"
   for element in icon readme projectUrl copyright; do
-    echo "$nuspec" | grep -q "<$element>" || fail "$name: no <$element>"
+    grep -q "<$element>" <<<"$nuspec" || fail "$name: no <$element>"
   done
   grep -qx 'README.md' <<<"$files" || fail "$name: README.md not packed"
   grep -qx 'icon.png' <<<"$files" || fail "$name: icon.png not packed"
@@ -49,7 +51,8 @@ for package in "$packages"/*.nupkg; do
 done
 grep -qx 'sql/quotakit.sql' <<<"$(unzip -Z1 "$packages/$store.$version.nupkg")" \
   || fail "the store package has no sql/quotakit.sql"
-if grep -i '<tags>' <<<"$(unzip -p "$packages/QuotaKit.$version.nupkg" '*.nuspec')" | grep -Eiq 'postgres|efcore|entityframework'; then
+core_tags="$(grep -i '<tags>' <<<"$(unzip -p "$packages/QuotaKit.$version.nupkg" '*.nuspec')")"
+if grep -Eiq 'postgres|efcore|entityframework' <<<"$core_tags"; then
   fail "the core package's tags mention PostgreSQL or EF Core"
 fi
 
