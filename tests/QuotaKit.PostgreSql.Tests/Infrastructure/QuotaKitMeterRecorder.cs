@@ -11,7 +11,7 @@ namespace QuotaKit.PostgreSql.Tests.Infrastructure;
 public sealed class QuotaKitMeterRecorder : IDisposable
 {
     private readonly MeterListener _listener;
-    private readonly ConcurrentQueue<(string Instrument, double Value)> _measurements = new();
+    private readonly ConcurrentQueue<(string Instrument, double Value, string? Operation)> _measurements = new();
     private readonly string _featureKey;
 
     public QuotaKitMeterRecorder(string featureKey)
@@ -38,17 +38,26 @@ public sealed class QuotaKitMeterRecorder : IDisposable
     /// <summary>How many measurements of the feature <paramref name="instrument"/> received.</summary>
     public int Count(string instrument) => _measurements.Count(m => m.Instrument == instrument);
 
+    /// <summary>The <c>operation</c> tag of each of the feature's measurements on <paramref name="instrument"/>, in order.</summary>
+    public IReadOnlyList<string?> Operations(string instrument) =>
+        _measurements.Where(m => m.Instrument == instrument).Select(m => m.Operation).ToList();
+
     public void Dispose() => _listener.Dispose();
 
     private void Record<T>(Instrument instrument, T value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         where T : struct
     {
+        string? operation = null;
+        var ofThisFeature = false;
         foreach (var tag in tags)
         {
-            if (tag is { Key: "feature", Value: string key } && key == _featureKey)
-            {
-                _measurements.Enqueue((instrument.Name, Convert.ToDouble(value, CultureInfo.InvariantCulture)));
-            }
+            ofThisFeature |= tag is { Key: "feature", Value: string key } && key == _featureKey;
+            operation = tag is { Key: "operation", Value: string name } ? name : operation;
+        }
+
+        if (ofThisFeature)
+        {
+            _measurements.Enqueue((instrument.Name, Convert.ToDouble(value, CultureInfo.InvariantCulture), operation));
         }
     }
 }

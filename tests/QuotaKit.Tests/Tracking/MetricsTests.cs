@@ -64,4 +64,40 @@ public class MetricsTests
         gaugeMeter.Sum("quotakit.usage.consumed").Should().Be(0, "a gauge value is not units used");
         gaugeMeter.Count("quotakit.operation.duration").Should().Be(1);
     }
+
+    [Fact]
+    public async Task Each_calls_duration_and_denial_are_tagged_with_the_operation_the_caller_made()
+    {
+        var feature = $"metered_{Guid.NewGuid():N}";
+        var gauge = $"gauge_{Guid.NewGuid():N}";
+        using var meter = new QuotaKitMeterRecorder(feature);
+        using var gaugeMeter = new QuotaKitMeterRecorder(gauge);
+        await using var services = new ServiceCollection()
+            .AddQuotaKit(q => q
+                .AddFeature(feature, PeriodPolicy.Day)
+                .AddFeature(gauge, PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Last)
+                .AddPlan("free", p => p.Limit(feature, 5).Limit(gauge, 10))
+                .UseDefaultPlan("free")
+                .UseClock(new FakeClock(Instant.FromUtc(2025, 3, 10, 9, 0)))
+                .UseInMemoryStore())
+            .Services.BuildServiceProvider();
+        var tracker = services.GetRequiredService<IUsageTracker>();
+        var reservations = services.GetRequiredService<IUsageReservations>();
+
+        await tracker.TryConsumeAsync("tagged", feature, 1);
+        await tracker.IncrementAsync("tagged", feature, 1);
+        await tracker.RefundAsync("tagged", feature, 1);
+        await tracker.CheckAsync("tagged", feature, 9);                                          // denied: 1 + 9 > 5
+        var committed = await reservations.ReserveAsync("tagged", feature, 1, Duration.FromMinutes(5));
+        await reservations.CommitAsync(committed.Reservation!, 1);
+        var released = await reservations.ReserveAsync("tagged", feature, 1, Duration.FromMinutes(5));
+        await reservations.ReleaseAsync(released.Reservation!);
+        await tracker.TryConsumeAsync("tagged", feature, 9);                                     // denied
+        await tracker.SetGaugeAsync("tagged", gauge, 7);
+
+        meter.Operations("quotakit.operation.duration").Should().Equal(
+            "consume", "increment", "refund", "check", "reserve", "commit", "reserve", "release", "consume");
+        meter.Operations("quotakit.usage.denied").Should().Equal("check", "consume");
+        gaugeMeter.Operations("quotakit.operation.duration").Should().Equal("set");
+    }
 }
