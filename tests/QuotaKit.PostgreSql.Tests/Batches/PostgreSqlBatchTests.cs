@@ -28,14 +28,7 @@ public sealed class PostgreSqlBatchTests : IClassFixture<MigratedDatabase>
     {
         var subject = $"chunked-{Guid.NewGuid():N}";
         var poison = $"zz-poison-{Guid.NewGuid():N}"; // sorted last: the chunk's other records are processed before it fails
-        await ExecuteAsync(
-            $"""
-            CREATE FUNCTION pg_temp_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN RAISE EXCEPTION 'poisoned subject' USING ERRCODE = 'P0001'; END $$;
-            CREATE TRIGGER poison BEFORE INSERT ON quotakit.usage_counters FOR EACH ROW
-                WHEN (NEW.subject_id = '{poison}') EXECUTE FUNCTION pg_temp_poison();
-            """);
-        try
+        await using (await RefuseAsync("poison", "INSERT", "usage_counters", $"NEW.subject_id = '{poison}'", "poisoned subject"))
         {
             await using var host = Host(out _);
             var records = Enumerable.Range(0, IUsageMeter.ChunkSize + 10).Select(_ => new UsageRecord(subject, "calls")).ToList();
@@ -48,10 +41,6 @@ public sealed class PostgreSqlBatchTests : IClassFixture<MigratedDatabase>
                 r.Error is QuotaStoreUnavailableException && !((QuotaStoreUnavailableException)r.Error).OutcomeUnknown);
             (await host.Tracker.GetUsageAsync(subject)).Single().Used.Should().Be(IUsageMeter.ChunkSize);
         }
-        finally
-        {
-            await ExecuteAsync("DROP TRIGGER poison ON quotakit.usage_counters; DROP FUNCTION pg_temp_poison();");
-        }
     }
 
     /// <summary>
@@ -63,14 +52,7 @@ public sealed class PostgreSqlBatchTests : IClassFixture<MigratedDatabase>
     {
         var subject = $"beside-{Guid.NewGuid():N}";
         var held = $"held-{Guid.NewGuid():N}";
-        await ExecuteAsync(
-            $"""
-            CREATE FUNCTION pg_temp_refuse_release() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN RAISE EXCEPTION 'the release is refused' USING ERRCODE = 'P0001'; END $$;
-            CREATE TRIGGER refuse_release BEFORE UPDATE ON quotakit.usage_holds FOR EACH ROW
-                WHEN (OLD.subject_id = '{held}') EXECUTE FUNCTION pg_temp_refuse_release();
-            """);
-        try
+        await using (await RefuseAsync("refuse_release", "UPDATE", "usage_holds", $"OLD.subject_id = '{held}'", "the release is refused"))
         {
             var clock = new FakeClock(Noon);
             await using var host = TrackerUnderTest.Build(q => q
@@ -90,10 +72,6 @@ public sealed class PostgreSqlBatchTests : IClassFixture<MigratedDatabase>
                 r.Error is QuotaStoreUnavailableException && !((QuotaStoreUnavailableException)r.Error).OutcomeUnknown);
             (await host.Tracker.GetUsageAsync(subject)).Should().OnlyContain(u => u.Used == 0, "the chunk was reported as not written");
             (await host.Tracker.GetUsageAsync(held)).Single().Used.Should().Be(1, "only the hold, which no release gave back");
-        }
-        finally
-        {
-            await ExecuteAsync("DROP TRIGGER refuse_release ON quotakit.usage_holds; DROP FUNCTION pg_temp_refuse_release();");
         }
     }
 
@@ -150,9 +128,30 @@ public sealed class PostgreSqlBatchTests : IClassFixture<MigratedDatabase>
         return host;
     }
 
+    /// <summary>
+    /// A trigger that fails (P0001, <paramref name="message"/>) every <paramref name="operation"/> of a row of
+    /// <c>quotakit.<paramref name="table"/></c> matching <paramref name="when"/>, until the result is disposed.
+    /// </summary>
+    private async Task<IAsyncDisposable> RefuseAsync(string name, string operation, string table, string when, string message)
+    {
+        await ExecuteAsync(
+            $"""
+            CREATE FUNCTION pg_temp_{name}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'P0001'; END $$;
+            CREATE TRIGGER {name} BEFORE {operation} ON quotakit.{table} FOR EACH ROW
+                WHEN ({when}) EXECUTE FUNCTION pg_temp_{name}();
+            """);
+        return new DropOnDispose(() => ExecuteAsync($"DROP TRIGGER {name} ON quotakit.{table}; DROP FUNCTION pg_temp_{name}();"));
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var command = _database.DataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class DropOnDispose(Func<Task> drop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await drop();
     }
 }

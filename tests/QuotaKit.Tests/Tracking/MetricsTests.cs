@@ -40,15 +40,7 @@ public class MetricsTests
         var gauge = $"gauge_{Guid.NewGuid():N}";
         using var meter = new QuotaKitMeterRecorder(feature);
         using var gaugeMeter = new QuotaKitMeterRecorder(gauge);
-        await using var services = new ServiceCollection()
-            .AddQuotaKit(q => q
-                .AddFeature(feature, PeriodPolicy.Day)
-                .AddFeature(gauge, PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Last)
-                .AddPlan("free", p => p.Limit(feature, 5).Limit(gauge, 10))
-                .UseDefaultPlan("free")
-                .UseClock(new FakeClock(Instant.FromUtc(2025, 3, 10, 9, 0)))
-                .UseInMemoryStore())
-            .Services.BuildServiceProvider();
+        await using var services = CounterAndGauge(feature, gauge);
         var tracker = services.GetRequiredService<IUsageTracker>();
 
         await tracker.TryConsumeAsync("metrics-subject", feature, 5);
@@ -72,15 +64,7 @@ public class MetricsTests
         var gauge = $"gauge_{Guid.NewGuid():N}";
         using var meter = new QuotaKitMeterRecorder(feature);
         using var gaugeMeter = new QuotaKitMeterRecorder(gauge);
-        await using var services = new ServiceCollection()
-            .AddQuotaKit(q => q
-                .AddFeature(feature, PeriodPolicy.Day)
-                .AddFeature(gauge, PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Last)
-                .AddPlan("free", p => p.Limit(feature, 5).Limit(gauge, 10))
-                .UseDefaultPlan("free")
-                .UseClock(new FakeClock(Instant.FromUtc(2025, 3, 10, 9, 0)))
-                .UseInMemoryStore())
-            .Services.BuildServiceProvider();
+        await using var services = CounterAndGauge(feature, gauge);
         var tracker = services.GetRequiredService<IUsageTracker>();
         var reservations = services.GetRequiredService<IUsageReservations>();
 
@@ -100,4 +84,16 @@ public class MetricsTests
         meter.Operations("quotakit.usage.denied").Should().Equal("check", "consume");
         gaugeMeter.Operations("quotakit.operation.duration").Should().Equal("set");
     }
+
+    // A counter feature (limit 5) and a gauge (limit 10), on the in-memory store.
+    private static ServiceProvider CounterAndGauge(string feature, string gauge) =>
+        new ServiceCollection()
+            .AddQuotaKit(q => q
+                .AddFeature(feature, PeriodPolicy.Day)
+                .AddFeature(gauge, PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Last)
+                .AddPlan("free", p => p.Limit(feature, 5).Limit(gauge, 10))
+                .UseDefaultPlan("free")
+                .UseClock(new FakeClock(Instant.FromUtc(2025, 3, 10, 9, 0)))
+                .UseInMemoryStore())
+            .Services.BuildServiceProvider();
 }
