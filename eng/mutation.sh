@@ -45,8 +45,8 @@ dotnet tool restore >/dev/null
 if [ -z "${QUOTAKIT_TEST_CONNECTION_STRING:-}" ]; then
   # shellcheck source=throwaway-postgres.sh
   source eng/throwaway-postgres.sh
-  # TCP: the reliability tests put a fault proxy in front of the server. 300 connections: the races open many.
-  THROWAWAY_PG_TCP=1 THROWAWAY_PG_SETTINGS="-c max_connections=300 -c synchronous_commit=off -c full_page_writes=off" throwaway_postgres_start
+  # TCP: the reliability tests put a fault proxy in front of the server. 600 connections: the races open many, and Stryker may run two test processes at once (-c 2).
+  THROWAWAY_PG_TCP=1 THROWAWAY_PG_SETTINGS="-c max_connections=600 -c synchronous_commit=off -c full_page_writes=off" throwaway_postgres_start
   export QUOTAKIT_TEST_CONNECTION_STRING="$THROWAWAY_PG_CONNECTION"
 fi
 cd "$project_dir"
