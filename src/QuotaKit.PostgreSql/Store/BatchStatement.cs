@@ -40,6 +40,7 @@ internal sealed class BatchStatement
             command.Parameters.Clear();
         }
 
+        // Stryker disable all : equivalent. Dropping the arrays only frees them sooner: the next Bind sets every value.
         foreach (var parameter in _release)
         {
             parameter.Value = null;
@@ -49,5 +50,7 @@ internal sealed class BatchStatement
         {
             parameter.Value = null;
         }
+
+        // Stryker restore all
     }
 }

@@ -108,6 +108,7 @@ internal static class RecordUsageBatch
         p[8].Value = deniedOutcomes;
         p[9].Value = limitKinds;
         p[10].Value = limitSoft;
+        // Stryker disable once all : equivalent. Npgsql sends an n x 0 array and an empty one as the same empty array.
         p[11].Value = thresholdCount == 0 ? System.Array.Empty<int>() : thresholds;
         p[12].Value = now;
         p[13].Value = occurredAt;

@@ -21,4 +21,19 @@ public abstract partial class UsageTrackerBehaviour
         counters.Select(c => c is null ? ((long, long?)?)null : (c.Used, c.LimitValue)).Should().Equal(
             ((long, long?)?)(3L, 100L), (30L, 600L), (4L, null), null); // api_calls: never written
     }
+
+    [Fact]
+    public async Task The_store_refuses_a_missing_write_batch_or_settle_request_by_naming_the_argument()
+    {
+        // The contract is public: a third-party caller gets the argument's name, not a NullReferenceException from deep
+        // inside the store (or, for the PostgreSQL store, a statement sent with nothing bound).
+        var store = UnderTest.Services.GetRequiredService<UsageStore>();
+
+        await store.Invoking(s => s.WriteAsync(null!, CancellationToken.None).AsTask())
+            .Should().ThrowAsync<ArgumentNullException>().WithParameterName("write");
+        await store.Invoking(s => s.WriteBatchAsync(null!, CancellationToken.None).AsTask())
+            .Should().ThrowAsync<ArgumentNullException>().WithParameterName("writes");
+        await store.Invoking(s => s.SettleHoldAsync(null!, CancellationToken.None).AsTask())
+            .Should().ThrowAsync<ArgumentNullException>().WithParameterName("request");
+    }
 }
