@@ -78,6 +78,7 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
         }
 
         _recordAllEvents = options.Value.RecordAllEvents;
+        // Stryker disable once all : equivalent. Whether to prepare is a performance choice (see WriteOneAsync).
         _prepare = !new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Multiplexing;
         if (options.Value.CoalesceWrites)
         {

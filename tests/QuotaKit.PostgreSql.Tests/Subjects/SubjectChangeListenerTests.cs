@@ -99,10 +99,23 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         (await received.Task.WaitAsync(Patience)).Should().Be("host-owned-plan");
     }
 
-    /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
-    private async Task<RunningInstance> StartedInstanceAsync()
+    [Fact]
+    public async Task The_listener_takes_no_connection_from_the_pool_that_writes_use()
     {
-        var instance = TrackerHost.Create(_database.ConnectionString, _clock, TwoPlans.Declare);
+        // A pool of one: were the listener's long-lived session one of its connections, the write below would wait for
+        // it until the pool's timeout and fail.
+        var poolOfOne = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { MaxPoolSize = 1, Timeout = 3 }.ConnectionString;
+        await using var instance = await StartedInstanceAsync(poolOfOne);
+
+        var outcome = await instance.Instance.Tracker.TryConsumeAsync("listener-beside-a-pool-of-one", "images");
+
+        outcome.Allowed.Should().BeTrue();
+    }
+
+    /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
+    private async Task<RunningInstance> StartedInstanceAsync(string? connectionString = null)
+    {
+        var instance = TrackerHost.Create(connectionString ?? _database.ConnectionString, _clock, TwoPlans.Declare);
         var services = instance.Services.GetServices<IHostedService>().ToList();
         foreach (var service in services)
         {
