@@ -78,7 +78,6 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
         }
 
         _recordAllEvents = options.Value.RecordAllEvents;
-        // Stryker disable once all : equivalent. Whether to prepare is a performance choice (see WriteOneAsync).
         _prepare = !new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Multiplexing;
         if (options.Value.CoalesceWrites)
         {
@@ -128,8 +127,9 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
             statement.Command.Connection = connection;
             try
             {
-                // Stryker disable once all : equivalent. Preparing is a performance choice; Npgsql runs the same statement
-                // unprepared, with the same results (docs/mutation-testing.md, "Equivalent").
+                // Stryker disable once Statement,Block : equivalent. Preparing is a performance choice; Npgsql runs the same
+                // statement unprepared, with the same results (docs/mutation-testing.md). Whether to prepare is not:
+                // multiplexing refuses it (MultiplexingTests).
                 if (_prepare)
                 {
                     // Persistent prepared statement: one round trip the first time on a physical connection, none afterwards.
@@ -201,7 +201,7 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
         {
             connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             batch.Connection = connection;
-            // Stryker disable once all : equivalent. Preparing is a performance choice (as for one write above).
+            // Stryker disable once Statement,Block : equivalent. Preparing is a performance choice (as for one write above).
             if (_prepare)
             {
                 await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
