@@ -157,8 +157,7 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
             }
 
             // Only a statement that completed goes back to the pool; after an exception it is dropped.
-            // Stryker disable all : equivalent. Pooling only: Bind sets every parameter and the connection again, and
-            // without the pool a new statement is built (docs/mutation-testing.md, "Equivalent").
+            // Stryker disable once all : equivalent. Bind sets every parameter and the connection again.
             statement.Clear();
             if (isReservation)
             {
@@ -166,10 +165,9 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
             }
             else
             {
+                // Stryker disable once all : equivalent. Without the pool a new statement is built.
                 _statements.Enqueue(statement);
             }
-
-            // Stryker restore all
 
             return result;
         }
