@@ -112,6 +112,20 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         outcome.Allowed.Should().BeTrue();
     }
 
+    [Fact]
+    public async Task Stopping_an_instance_ends_its_listeners_session_instead_of_pooling_it()
+    {
+        // Pooled, the listening session would outlive the instance, idle, still subscribed, holding a server slot.
+        var applicationName = $"qk-listener-{Guid.NewGuid():N}"[..30];
+        var instance = await StartedInstanceAsync(
+            new NpgsqlConnectionStringBuilder(_database.ConnectionString) { ApplicationName = applicationName }.ConnectionString);
+        (await ListeningSessionsAsync(applicationName)).Should().Be(1);
+
+        await instance.DisposeAsync();
+
+        await WaitUntilAsync(async () => await ListeningSessionsAsync(applicationName) == 0, "the stopped instance's listening session ends");
+    }
+
     /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
     private async Task<RunningInstance> StartedInstanceAsync(string? connectionString = null)
     {
@@ -125,6 +139,14 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         var feed = instance.Services.GetRequiredService<SubjectChangeFeed>();
         await WaitUntilAsync(() => feed.IsConnected, "the listener connects");
         return new RunningInstance(instance, services);
+    }
+
+    private async Task<long> ListeningSessionsAsync(string applicationName)
+    {
+        await using var command = _database.DataSource.CreateCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN quotakit_subject_changed%'");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = applicationName });
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     private async Task TerminateListenersAsync()
