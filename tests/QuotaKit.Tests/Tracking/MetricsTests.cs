@@ -86,6 +86,38 @@ public class MetricsTests
     }
 
     // A counter feature (limit 5) and a gauge (limit 10), on the in-memory store.
+    [Fact]
+    public async Task Each_instrument_is_published_with_the_unit_the_README_documents()
+    {
+        // Dashboards and OpenTelemetry exporters key on name and unit; the README's Telemetry paragraph lists both.
+        var published = new System.Collections.Concurrent.ConcurrentDictionary<string, string?>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument.Meter.Name == "QuotaKit")
+                {
+                    published[instrument.Name] = instrument.Unit;
+                }
+            },
+        };
+        listener.Start();
+
+        var feature = $"metered_{Guid.NewGuid():N}";
+        await using var services = CounterAndGauge(feature, $"gauge_{Guid.NewGuid():N}");
+        await services.GetRequiredService<IUsageTracker>().TryConsumeAsync("metrics-subject", feature, 1);
+
+        published.Should().Contain(new Dictionary<string, string?>
+        {
+            ["quotakit.usage.consumed"] = "{unit}",
+            ["quotakit.usage.denied"] = "{call}",
+            ["quotakit.operation.duration"] = "ms",
+            ["quotakit.subject_cache.hits"] = "{lookup}",
+            ["quotakit.subject_cache.misses"] = "{lookup}",
+            ["quotakit.subject_cache.evictions"] = "{subject}",
+        });
+    }
+
     private static ServiceProvider CounterAndGauge(string feature, string gauge) =>
         new ServiceCollection()
             .AddQuotaKit(q => q
