@@ -54,18 +54,9 @@ public sealed partial class UsageTracker
         IReadOnlyList<UsageRecord> records, (int Index, UsageWrite Write)[] chunk, UsageRecordResult?[] results, long started,
         CancellationToken cancellationToken)
     {
-        IReadOnlyList<UsageWriteResult> written;
-        try
+        var (stored, written) = await TryWriteChunkAsync(records, chunk, results, cancellationToken).ConfigureAwait(false);
+        if (!stored)
         {
-            written = await StoreCalls.WriteBatchAsync(_store, chunk.Select(p => p.Write).ToArray(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (QuotaStoreUnavailableException exception)
-        {
-            foreach (var (index, _) in chunk)
-            {
-                results[index] = UsageRecordResult.Failed(index, records[index], exception);
-            }
-
             return;
         }
 
@@ -80,19 +71,55 @@ public sealed partial class UsageTracker
                 continue;
             }
 
-            UsageDecision decision;
-            try
+            if (!TryDecide(write, result, out var decision, out var conflict))
             {
-                decision = ToDecision(write, result);
-            }
-            catch (IdempotencyConflictException exception)
-            {
-                results[index] = UsageRecordResult.Failed(index, records[index], exception);
+                results[index] = UsageRecordResult.Failed(index, records[index], conflict);
                 continue;
             }
 
             await AfterCommitAsync(write, result, decision, started).ConfigureAwait(false);
             results[index] = UsageRecordResult.Decided(index, records[index], decision);
+        }
+    }
+
+    // The two helpers below keep every local of WriteChunkAsync assigned on every path: a local assigned only in a try
+    // makes Stryker.NET drop every mutant of its method, so the batch path would go untested by mutation.
+
+    /// <summary>One chunk in one store call; when the store is unavailable, every record of the chunk fails with that error
+    /// and the answer is <c>(false, [])</c>.</summary>
+    private async Task<(bool Stored, IReadOnlyList<UsageWriteResult> Written)> TryWriteChunkAsync(
+        IReadOnlyList<UsageRecord> records, (int Index, UsageWrite Write)[] chunk, UsageRecordResult?[] results,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (true, await StoreCalls.WriteBatchAsync(_store, chunk.Select(p => p.Write).ToArray(), cancellationToken).ConfigureAwait(false));
+        }
+        catch (QuotaStoreUnavailableException exception)
+        {
+            foreach (var (index, _) in chunk)
+            {
+                results[index] = UsageRecordResult.Failed(index, records[index], exception);
+            }
+
+            return (false, []);
+        }
+    }
+
+    /// <summary>The record's decision, or <c>false</c> and the conflict when its key was used for a different call.</summary>
+    private static bool TryDecide(UsageWrite write, UsageWriteResult result, out UsageDecision decision, out IdempotencyConflictException conflict)
+    {
+        try
+        {
+            decision = ToDecision(write, result);
+            conflict = null!;
+            return true;
+        }
+        catch (IdempotencyConflictException exception)
+        {
+            decision = null!;
+            conflict = exception;
+            return false;
         }
     }
 

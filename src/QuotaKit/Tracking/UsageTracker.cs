@@ -115,6 +115,28 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter, IUsageRes
         new(subjectId, feature, operation, amount, QuotaKitRuntime.GetPeriod(feature, subject, at), _runtime.GetLimit(subject, feature.Key, at),
             _runtime.GetAlertThresholds(feature), now, at, options, subject, holdExpiresAt);
 
+    /// <summary>
+    /// <see cref="CreateWrite"/>, except that when the subject's context was only <paramref name="guessed"/>, a context that
+    /// gives no write answers <c>false</c> (the subject's own context must decide) instead of throwing.
+    /// </summary>
+    /// <remarks>Kept out of the caller's loop so that <paramref name="write"/> is assigned on every path: a caller whose
+    /// local is assigned only in a <c>try</c> cannot be mutation-tested (Stryker.NET drops every mutant of such a method).</remarks>
+    private bool TryCreateWrite(
+        UsageOperation operation, string subjectId, FeatureDefinition feature, long amount, UsageOptions? options, SubjectContext subject,
+        bool guessed, Instant now, Instant at, Instant? holdExpiresAt, out UsageWrite write)
+    {
+        try
+        {
+            write = CreateWrite(operation, subjectId, feature, amount, options, subject, now, at, holdExpiresAt);
+            return true;
+        }
+        catch (QuotaKitException) when (guessed)
+        {
+            write = null!;
+            return false;
+        }
+    }
+
     /// <summary>Step 1: the arguments, in one order for every store; returns the feature.</summary>
     private FeatureDefinition ValidateWrite(UsageOperation operation, string subjectId, string featureKey, long amount, UsageOptions? options)
     {
@@ -153,12 +175,7 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter, IUsageRes
     {
         for (var attempt = 1; ; attempt++)
         {
-            UsageWrite write;
-            try
-            {
-                write = CreateWrite(operation, subjectId, feature, amount, options, subject, now, at, holdExpiresAt);
-            }
-            catch (QuotaKitException) when (guessed)
+            if (!TryCreateWrite(operation, subjectId, feature, amount, options, subject, guessed, now, at, holdExpiresAt, out var write))
             {
                 // The guessed defaults give no period here (a billing cycle needs the subject's anchor; an instant at the
                 // edge of the supported range): the subject's own context decides, so read it and work it out again.
