@@ -215,6 +215,8 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter, IUsageRes
                 subject = await ResolveAsync(subjectId, cancellationToken).ConfigureAwait(false);
             }
 
+            // Stryker disable once Boolean : equivalent. A context the store sent or the store read, taken for a guess, is only
+            // cached again or read again on the next attempt, to the same answer.
             guessed = false;
         }
     }
@@ -246,6 +248,9 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter, IUsageRes
         if (_guessingCache is null)
         {
             var resolved = ResolveAsync(subjectId, cancellationToken);
+
+            // Stryker disable once Boolean : equivalent. With no guessing cache, a context taken for a guess is only read
+            // again when it gives no write, to the same answer.
             return resolved.IsCompletedSuccessfully
                 ? new ValueTask<(SubjectContext, bool)>((resolved.Result, false))
                 : ResolvedAsync(resolved);
@@ -255,6 +260,7 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter, IUsageRes
             ? new ValueTask<(SubjectContext, bool)>((cached, false))
             : new ValueTask<(SubjectContext, bool)>((SubjectContext.Unstored, true));
 
+        // Stryker disable once Boolean : equivalent (as above).
         static async ValueTask<(SubjectContext, bool)> ResolvedAsync(ValueTask<SubjectContext> resolving) =>
             (await resolving.ConfigureAwait(false), false);
     }
