@@ -249,8 +249,9 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter, IUsageRes
         {
             var resolved = ResolveAsync(subjectId, cancellationToken);
 
-            // Stryker disable once Boolean : equivalent. With no guessing cache, a context taken for a guess is only read
-            // again when it gives no write, to the same answer.
+            // Stryker disable once Boolean,Conditional : equivalent. With no guessing cache, a context taken for a guess is
+            // only read again when it gives no write, to the same answer; and an unfinished resolve is a task here, so
+            // taking either branch always gives the same context (the await only allocates, the early .Result blocks).
             return resolved.IsCompletedSuccessfully
                 ? new ValueTask<(SubjectContext, bool)>((resolved.Result, false))
                 : ResolvedAsync(resolved);
