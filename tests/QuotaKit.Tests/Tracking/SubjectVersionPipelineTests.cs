@@ -86,7 +86,6 @@ public sealed class SubjectVersionPipelineTests : IAsyncDisposable
         (failure.OutcomeUnknown, failure.IsTransient).Should().Be((false, true), "nothing was written, and trying again later can succeed");
         failure.InnerException!.Message.Should().Contain("changed on each of 3 attempts");
         _store.WriteAttempts.Should().Be(3, "docs/architecture.md: at most three attempts");
-        _store.AlwaysChanged = false;
         (await Tracker.GetUsageAsync(Subject)).Single(u => u.FeatureKey == "images").Used.Should().Be(0);
     }
 
@@ -131,14 +130,13 @@ public sealed class SubjectVersionPipelineTests : IAsyncDisposable
     [Fact]
     public async Task A_guess_the_store_accepted_is_cached_so_the_next_write_does_not_guess_again()
     {
-        var lookups = new SubjectCacheLookups(_services.GetRequiredService<IMeterFactory>());
+        using var lookups = new SubjectCacheLookups(_services.GetRequiredService<IMeterFactory>());
 
         await Tracker.TryConsumeAsync(Subject, "images");
         await Tracker.TryConsumeAsync(Subject, "images");
 
         (lookups.Misses, lookups.Hits).Should().Be((1, 1), "the first write guessed; the store accepted version 0, so the guess is the subject's context");
         _store.WriteAttempts.Should().Be(2);
-        lookups.Dispose();
     }
 
     /// <summary>Counts the subject cache's hits and misses of one container (its meter factory), not of other tests.</summary>
