@@ -57,6 +57,22 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task A_zone_east_whose_day_begins_at_the_last_write_joins_the_open_day_because_that_write_falls_in_it()
+    {
+        // Periods are half-open: a write at the instant the new day begins is in the new day, so its usage carries over.
+        Clock.SetTo(Instant.FromUtc(2025, 3, 10, 13, 0)); // midnight in Melbourne (UTC+11)
+        await ConsumeAsync("images", 2); // the UTC day [03-10T00:00Z, 03-11T00:00Z), written at 13:00Z
+
+        await Admin.SetTimeZoneAsync(Subject, "Australia/Melbourne"); // its day [03-10T13:00Z, 03-11T13:00Z) holds 13:00Z
+        var third = await ConsumeAsync("images");
+        var fourth = await ConsumeAsync("images");
+
+        var joined = new UsagePeriod(March10, Instant.FromUtc(2025, 3, 11, 13, 0));
+        (third.Allowed, third.Used, third.Period).Should().Be((true, 3L, joined));
+        (fourth.Outcome, fourth.Used).Should().Be((UsageOutcome.LimitExceeded, 3L), "the two images of 13:00Z count in the new day");
+    }
+
+    [Fact]
     public async Task A_zone_change_back_to_UTC_restores_the_UTC_days_from_the_next_boundary()
     {
         await Admin.SetTimeZoneAsync(Subject, "America/New_York");

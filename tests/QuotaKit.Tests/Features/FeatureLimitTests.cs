@@ -37,4 +37,55 @@ public class FeatureLimitTests
         FeatureLimit.FromParts(LimitKind.Unlimited, 7, isSoft: true).Should().Be(FeatureLimit.Unlimited);
         FeatureLimit.FromParts(LimitKind.Disabled, 7, isSoft: true).Should().Be(FeatureLimit.Disabled);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_stored_limited_kind_keeps_its_number_and_its_soft_flag(bool isSoft)
+    {
+        var limit = FeatureLimit.FromParts(LimitKind.Limited, 40, isSoft);
+
+        (limit.Kind, limit.Value, limit.IsSoft).Should().Be((LimitKind.Limited, 40L, isSoft));
+    }
+
+    [Fact]
+    public void Parsing_no_text_is_refused_by_naming_the_argument()
+    {
+        var parse = () => FeatureLimit.Parse(null!);
+
+        parse.Should().Throw<ArgumentNullException>().WithParameterName("text");
+    }
+
+    [Fact]
+    public void A_negative_limit_is_refused_with_a_message_that_says_so()
+    {
+        var hard = () => FeatureLimit.Hard(-1);
+
+        hard.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*negative*");
+    }
+
+    [Fact]
+    public void Granted_units_raise_a_numeric_limit_and_keep_its_kind()
+    {
+        FeatureLimit.Hard(10).WithExtra(5).Should().Be(FeatureLimit.Hard(15));
+        FeatureLimit.Soft(10).WithExtra(5).Should().Be(FeatureLimit.Soft(15));
+        FeatureLimit.Hard(10).WithExtra(0).Should().Be(FeatureLimit.Hard(10));
+    }
+
+    [Fact]
+    public void Granted_units_leave_unlimited_and_disabled_as_they_are()
+    {
+        // A grant must not turn "disabled" into a number a usage page or a 429 would show.
+        FeatureLimit.Unlimited.WithExtra(50).Should().Be(FeatureLimit.Unlimited);
+        FeatureLimit.Disabled.WithExtra(50).Should().Be(FeatureLimit.Disabled);
+    }
+
+    [Theory]
+    [InlineData(long.MaxValue - 1, 10)]
+    [InlineData(long.MaxValue, 1)]
+    [InlineData(long.MaxValue - 5, long.MaxValue)]
+    public void Granted_units_that_would_overflow_the_limit_give_the_largest_limit_instead_of_a_negative_one(long limit, long units)
+    {
+        FeatureLimit.Hard(limit).WithExtra(units).Should().Be(FeatureLimit.Hard(long.MaxValue));
+    }
 }

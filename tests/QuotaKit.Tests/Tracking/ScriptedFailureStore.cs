@@ -15,6 +15,9 @@ internal sealed class ScriptedFailureStore : UsageStore
 
     public Queue<QuotaStoreUnavailableException> ReadFailures { get; } = new();
 
+    /// <summary>How many writes succeed before the queued write failures start (the second write of a batch, say).</summary>
+    public int WritesBeforeFailures { get; set; }
+
     public int WriteAttempts { get; private set; }
 
     public int ReadAttempts { get; private set; }
@@ -27,7 +30,7 @@ internal sealed class ScriptedFailureStore : UsageStore
     public override async ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
     {
         WriteAttempts++;
-        if (WriteFailures.TryDequeue(out var failure))
+        if (WriteAttempts > WritesBeforeFailures && WriteFailures.TryDequeue(out var failure))
         {
             if (failure.AppliedFirst)
             {

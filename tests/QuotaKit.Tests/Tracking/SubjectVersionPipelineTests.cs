@@ -84,6 +84,7 @@ public sealed class SubjectVersionPipelineTests : IAsyncDisposable
 
         var failure = (await act.Should().ThrowAsync<QuotaStoreUnavailableException>()).Which;
         (failure.OutcomeUnknown, failure.IsTransient).Should().Be((false, true), "nothing was written, and trying again later can succeed");
+        failure.Message.Should().ContainAll("consume", "images", Subject);
         failure.InnerException!.Message.Should().Contain("changed on each of 3 attempts");
         _store.WriteAttempts.Should().Be(3, "docs/architecture.md: at most three attempts");
         (await Tracker.GetUsageAsync(Subject)).Single(u => u.FeatureKey == "images").Used.Should().Be(0);

@@ -1,0 +1,127 @@
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using QuotaKit.Testing;
+
+namespace QuotaKit.Tests.Tracking;
+
+/// <summary>
+/// What a store written by a host gets from the store contract's defaults (<see cref="UsageStore"/> and
+/// <see cref="SubjectStore"/>) when it overrides only the required members: batches written one by one, and clear
+/// refusals of resets, reservations and plan-change rules it cannot apply.
+/// </summary>
+public sealed class DefaultStoreContractTests : IAsyncDisposable
+{
+    private const string Subject = "contract-subject";
+    private static readonly Instant Now = Instant.FromUtc(2025, 3, 10, 9, 0);
+
+    private readonly ScriptedFailureStore _store = new();
+    private readonly VersionedSubjectStore _subjects = new();
+    private readonly ServiceProvider _services;
+
+    public DefaultStoreContractTests()
+    {
+        _services = new ServiceCollection()
+            .AddQuotaKit(q => q
+                .AddFeature("images", PeriodPolicy.Day, f => f.OnDowngrade = PlanChangeRule.Reset)
+                .AddPlan("free", p => p.Limit("images", 5))
+                .AddPlan("pro", p => p.Limit("images", 50))
+                .UseDefaultPlan("free")
+                .UseClock(new FakeClock(Now))
+                .UseStore(_ => _store, _ => _subjects))
+            .Services.BuildServiceProvider();
+    }
+
+    private IUsageTracker Tracker => _services.GetRequiredService<IUsageTracker>();
+
+    private IQuotaAdministration Admin => _services.GetRequiredService<IQuotaAdministration>();
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    [Fact]
+    public async Task A_failure_after_the_first_write_of_a_default_batch_fails_that_record_and_sends_none_after_it()
+    {
+        var failure = ScriptedFailureStore.Failure(outcomeUnknown: false, transient: false);
+        _store.WritesBeforeFailures = 1;
+        _store.WriteFailures.Enqueue((false, failure));
+
+        var results = await _services.GetRequiredService<IUsageMeter>().RecordAsync(
+            [new UsageRecord(Subject, "images", 1), new UsageRecord(Subject, "images", 2), new UsageRecord(Subject, "images", 3)]);
+
+        results[0].Decision!.Used.Should().Be(1);
+        results[1].Error.Should().BeSameAs(failure);
+        var notSent = results[2].Error.Should().BeOfType<QuotaStoreUnavailableException>().Subject;
+        notSent.OutcomeUnknown.Should().BeFalse("the record was never sent");
+        notSent.InnerException!.Message.Should().Contain("not sent");
+        _store.WriteAttempts.Should().Be(2);
+        (await Tracker.GetUsageAsync(Subject)).Single().Used.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_failure_of_the_first_write_of_a_default_batch_fails_every_record_with_that_failure()
+    {
+        // The first write's failure is thrown, so the tracker fails the whole chunk with it: nothing of the chunk was written.
+        var failure = ScriptedFailureStore.Failure(outcomeUnknown: false, transient: false);
+        _store.WriteFailures.Enqueue((false, failure));
+
+        var results = await _services.GetRequiredService<IUsageMeter>().RecordAsync(
+            [new UsageRecord(Subject, "images", 1), new UsageRecord(Subject, "images", 2)]);
+
+        results.Select(r => r.Error).Should().AllSatisfy(error => error.Should().BeSameAs(failure));
+        _store.WriteAttempts.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task The_default_batch_refuses_a_missing_list_by_naming_the_argument()
+    {
+        var act = async () => await _store.WriteBatchAsync(null!, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ArgumentNullException>()).Which.ParamName.Should().Be("writes");
+    }
+
+    [Fact]
+    public async Task A_store_without_resets_refuses_a_reset_by_naming_itself()
+    {
+        var act = () => Admin.ResetAsync(Subject, "images");
+
+        (await act.Should().ThrowAsync<NotSupportedException>()).Which.Message.Should().Contain(nameof(ScriptedFailureStore));
+    }
+
+    [Fact]
+    public async Task A_store_without_reservations_refuses_a_reservation_and_holds_nothing()
+    {
+        var act = () => _services.GetRequiredService<IUsageReservations>().ReserveAsync(Subject, "images", 2, Duration.FromMinutes(5));
+
+        (await act.Should().ThrowAsync<NotSupportedException>()).Which.Message.Should().Contain(nameof(ScriptedFailureStore));
+        _store.WriteAttempts.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_subject_store_without_plan_change_rules_applies_a_change_without_effects_and_refuses_one_with_effects()
+    {
+        await Admin.SetPlanAsync(Subject, "pro"); // an upgrade: the feature keeps its usage, so nothing else to apply
+        await Tracker.TryConsumeAsync(Subject, "images", 10);
+
+        var downgrade = () => Admin.SetPlanAsync(Subject, "free"); // a downgrade resets the feature: the default cannot
+
+        (await downgrade.Should().ThrowAsync<NotSupportedException>()).Which.Message.Should().Contain(nameof(VersionedSubjectStore));
+        (await Admin.GetSubjectAsync(Subject)).PlanKey.Should().Be("pro", "a refused change leaves the plan as it was");
+    }
+
+    [Fact]
+    public async Task The_default_plan_change_refuses_a_missing_rule_by_naming_the_argument()
+    {
+        var act = () => _subjects.ChangePlanAsync(Subject, "pro", Now, null!, CancellationToken.None);
+
+        (await act.Should().ThrowAsync<ArgumentNullException>()).Which.ParamName.Should().Be("effectsOf");
+    }
+
+    [Fact]
+    public void A_store_cannot_answer_a_replay_or_a_failure_without_saying_of_what()
+    {
+        var replay = () => UsageWriteResult.Replayed(null!);
+        var failed = () => UsageWriteResult.Failed(null!);
+
+        replay.Should().Throw<ArgumentNullException>().WithParameterName("first");
+        failed.Should().Throw<ArgumentNullException>().WithParameterName("error");
+    }
+}
