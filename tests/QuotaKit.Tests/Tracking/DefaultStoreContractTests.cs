@@ -23,8 +23,9 @@ public sealed class DefaultStoreContractTests : IAsyncDisposable
         _services = new ServiceCollection()
             .AddQuotaKit(q => q
                 .AddFeature("images", PeriodPolicy.Day, f => f.OnDowngrade = PlanChangeRule.Reset)
-                .AddPlan("free", p => p.Limit("images", 5))
-                .AddPlan("pro", p => p.Limit("images", 50))
+                .AddFeature("events", PeriodPolicy.Day)
+                .AddPlan("free", p => p.Limit("images", 5).Unlimited("events"))
+                .AddPlan("pro", p => p.Limit("images", 50).Unlimited("events"))
                 .UseDefaultPlan("free")
                 .UseClock(new FakeClock(Now))
                 .UseStore(_ => _store, _ => _subjects))
@@ -53,7 +54,7 @@ public sealed class DefaultStoreContractTests : IAsyncDisposable
         notSent.OutcomeUnknown.Should().BeFalse("the record was never sent");
         notSent.InnerException!.Message.Should().Contain("not sent");
         _store.WriteAttempts.Should().Be(2);
-        (await Tracker.GetUsageAsync(Subject)).Single().Used.Should().Be(1);
+        (await Tracker.GetUsageAsync(Subject)).Single(u => u.FeatureKey == "images").Used.Should().Be(1);
     }
 
     [Fact]
@@ -68,6 +69,29 @@ public sealed class DefaultStoreContractTests : IAsyncDisposable
 
         results.Select(r => r.Error).Should().AllSatisfy(error => error.Should().BeSameAs(failure));
         _store.WriteAttempts.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_record_that_would_overflow_its_counter_fails_alone_in_a_default_batch()
+    {
+        var results = await _services.GetRequiredService<IUsageMeter>().RecordAsync(
+            [new UsageRecord(Subject, "events", long.MaxValue), new UsageRecord(Subject, "events", 1), new UsageRecord(Subject, "images", 1)]);
+
+        results[0].Decision!.Used.Should().Be(long.MaxValue);
+        results[1].Error.Should().BeOfType<InvalidAmountException>();
+        results[2].Decision!.Used.Should().Be(1, "a record's own error does not stop the records after it");
+    }
+
+    [Fact]
+    public void A_settle_request_names_itself_in_messages_as_a_commit_or_a_release_of_its_hold()
+    {
+        var reservation = new Reservation(Subject, "images", Guid.Parse("5d1c0f36-8a1e-4b5e-9a55-3f7c2a4b9e10"));
+
+        var commit = new HoldSettleRequest(reservation, commit: true, 3, FeatureLimit.Hard(5), [], Now).ToString();
+        var release = new HoldSettleRequest(reservation, commit: false, 0, FeatureLimit.Hard(5), [], Now).ToString();
+
+        commit.Should().StartWith("commit").And.ContainAll("5d1c0f36-8a1e-4b5e-9a55-3f7c2a4b9e10", "images", Subject);
+        release.Should().StartWith("release").And.ContainAll("5d1c0f36-8a1e-4b5e-9a55-3f7c2a4b9e10", "images", Subject);
     }
 
     [Fact]
