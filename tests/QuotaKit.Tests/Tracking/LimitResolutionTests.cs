@@ -31,6 +31,16 @@ public sealed class LimitResolutionTests
     }
 
     [Fact]
+    public async Task A_missing_plan_key_is_refused_as_an_unknown_plan_that_says_what_was_missing()
+    {
+        await using var services = Services(q => q.AddPlan("free", p => p.Limit("images", 5)).UseDefaultPlan("free"));
+
+        var act = () => services.GetRequiredService<IQuotaAdministration>().SetPlanAsync(Subject, null!);
+
+        (await act.Should().ThrowAsync<UnknownPlanException>()).Which.PlanKey.Should().NotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
     public async Task A_call_without_a_feature_key_is_refused_as_an_unknown_feature_that_says_what_was_missing()
     {
         await using var services = Services(q => q.AddPlan("free", p => p.Limit("images", 5)).UseDefaultPlan("free"));
