@@ -70,6 +70,7 @@ public sealed class InputBoundaryTests : IAsyncDisposable
         { "an empty subject", t => t.IncrementAsync(" ", "events"), typeof(InvalidSubjectException), "empty" },
         { "a subject with a NUL", t => t.IncrementAsync("a\0b", "events"), typeof(InvalidSubjectException), "NUL" },
         { "a subject with an unpaired surrogate", t => t.IncrementAsync("a\ud800b", "events"), typeof(InvalidSubjectException), "Unicode" },
+        { "a subject with a lone low surrogate", t => t.IncrementAsync("a\udc00", "events"), typeof(InvalidSubjectException), "Unicode" },
         { "a zero amount", t => t.IncrementAsync("s", "events", 0), typeof(InvalidAmountException), "positive" },
         { "a negative gauge", t => t.SetGaugeAsync("s", "seats", -1), typeof(InvalidAmountException), "negative" },
         { "metadata that is an array", t => t.IncrementAsync("s", "events", 1, new UsageOptions { MetadataJson = "[1]" }), typeof(InvalidUsageOptionsException), "JSON object" },
