@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using QuotaKit.Testing;
+using QuotaKit.Tests.Tracking;
 
 namespace QuotaKit.Tests.Batches;
 
@@ -118,24 +119,5 @@ public class BatchStoreContractTests
 
             throw Outage(CommitThenFail);
         }
-    }
-
-    private abstract class DelegatingStore : UsageStore
-    {
-        protected InMemoryUsageStore Inner { get; } = new();
-
-        public override Task<StoredPeriod?> ReadCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken) =>
-            Inner.ReadCounterAsync(subjectId, featureKey, at, cancellationToken);
-
-        public override Task<IReadOnlyList<StoredPeriod?>> ReadCountersAsync(
-            string subjectId, IReadOnlyList<string> featureKeys, Instant at, CancellationToken cancellationToken) =>
-            Inner.ReadCountersAsync(subjectId, featureKeys, at, cancellationToken);
-
-        public override Task<IReadOnlyList<StoredPeriod>> ReadHistoryAsync(
-            string subjectId, string featureKey, UsagePeriod range, CancellationToken cancellationToken) =>
-            Inner.ReadHistoryAsync(subjectId, featureKey, range, cancellationToken);
-
-        public override Task<int> ForgetIdempotencyKeysAsync(Instant recordedBefore, CancellationToken cancellationToken) =>
-            Inner.ForgetIdempotencyKeysAsync(recordedBefore, cancellationToken);
     }
 }

@@ -8,10 +8,8 @@ namespace QuotaKit.Tests.Tracking;
 /// and answers <see cref="UsageWriteResult.SubjectChanged"/>) a write worked out from a subject version it does not
 /// hold, so the tracker's guessing and retry paths can be driven without a server. Counts the writes it was sent.
 /// </summary>
-internal sealed class VersionCheckingStore(VersionedSubjectStore subjects) : UsageStore
+internal sealed class VersionCheckingStore(VersionedSubjectStore subjects) : DelegatingStore
 {
-    private readonly InMemoryUsageStore _inner = new();
-
     /// <summary>When false, a refusal does not carry the current context (the tracker must read it).</summary>
     public bool SendsCurrentContext { get; set; } = true;
 
@@ -31,22 +29,8 @@ internal sealed class VersionCheckingStore(VersionedSubjectStore subjects) : Usa
             return UsageWriteResult.SubjectChanged(SendsCurrentContext ? current : null);
         }
 
-        return await _inner.WriteAsync(write, cancellationToken);
+        return await Inner.WriteAsync(write, cancellationToken);
     }
-
-    public override Task<StoredPeriod?> ReadCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken) =>
-        _inner.ReadCounterAsync(subjectId, featureKey, at, cancellationToken);
-
-    public override Task<IReadOnlyList<StoredPeriod?>> ReadCountersAsync(
-        string subjectId, IReadOnlyList<string> featureKeys, Instant at, CancellationToken cancellationToken) =>
-        _inner.ReadCountersAsync(subjectId, featureKeys, at, cancellationToken);
-
-    public override Task<IReadOnlyList<StoredPeriod>> ReadHistoryAsync(
-        string subjectId, string featureKey, UsagePeriod range, CancellationToken cancellationToken) =>
-        _inner.ReadHistoryAsync(subjectId, featureKey, range, cancellationToken);
-
-    public override Task<int> ForgetIdempotencyKeysAsync(Instant recordedBefore, CancellationToken cancellationToken) =>
-        _inner.ForgetIdempotencyKeysAsync(recordedBefore, cancellationToken);
 }
 
 /// <summary>
