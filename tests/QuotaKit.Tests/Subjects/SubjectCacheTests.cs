@@ -16,7 +16,7 @@ public sealed class SubjectCacheTests : IDisposable
     private static readonly TimeSpan ShortLifetime = TimeSpan.FromMilliseconds(200);
 
     private readonly ScopedMeterFactory _meters = new();
-    private readonly ConcurrentQueue<(string Instrument, long Value)> _measurements = new();
+    private readonly ConcurrentQueue<(string Instrument, long Value, object? Reason)> _measurements = new();
     private readonly MeterListener _listener = new();
 
     public SubjectCacheTests()
@@ -29,7 +29,16 @@ public sealed class SubjectCacheTests : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => _measurements.Enqueue((instrument.Name, value)));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            object? reason = null;
+            foreach (var tag in tags)
+            {
+                reason = tag.Key == "reason" ? tag.Value : reason;
+            }
+
+            _measurements.Enqueue((instrument.Name, value, reason));
+        });
         _listener.Start();
     }
 
@@ -67,6 +76,8 @@ public sealed class SubjectCacheTests : IDisposable
         var stillCached = subjects.Count(s => cache.TryGet(s, out _));
         stillCached.Should().BeInRange(1, 20);
         Sum("quotakit.subject_cache.evictions").Should().BeGreaterThan(0);
+        _measurements.Where(m => m.Instrument == "quotakit.subject_cache.evictions").Select(m => m.Reason)
+            .Should().OnlyContain(reason => Equals(reason, "capacity"), "the README tags each eviction with its reason");
     }
 
     [Fact]

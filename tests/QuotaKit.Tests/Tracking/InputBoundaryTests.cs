@@ -47,6 +47,20 @@ public sealed class InputBoundaryTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_grant_whose_window_ends_where_it_starts_is_refused_as_empty_and_one_a_tick_longer_is_accepted()
+    {
+        var administration = _services.GetRequiredService<IQuotaAdministration>();
+
+        var empty = () => administration.AddGrantAsync("granted", "voice", 5, Now, Now);
+
+        var refusal = (await empty.Should().ThrowAsync<ArgumentException>()).Which;
+        refusal.ParamName.Should().Be("validUntil");
+        refusal.Message.Should().Contain("is empty");
+        await administration.AddGrantAsync("granted", "voice", 5, Now, Now + Duration.Epsilon);
+        (await administration.GetSubjectAsync("granted")).Grants.Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task Usage_at_a_soft_limit_has_not_exceeded_it_and_usage_past_it_has()
     {
         var atLimit = await Tracker.TryConsumeAsync("soft", "voice", 5);
@@ -68,9 +82,9 @@ public sealed class InputBoundaryTests : IAsyncDisposable
     public static TheoryData<string, Func<IUsageTracker, Task>, Type, string> BadInputs() => new()
     {
         { "an empty subject", t => t.IncrementAsync(" ", "events"), typeof(InvalidSubjectException), "empty" },
-        { "a subject with a NUL", t => t.IncrementAsync("a\0b", "events"), typeof(InvalidSubjectException), "NUL" },
-        { "a subject with an unpaired surrogate", t => t.IncrementAsync("a\ud800b", "events"), typeof(InvalidSubjectException), "Unicode" },
-        { "a subject with a lone low surrogate", t => t.IncrementAsync("a\udc00", "events"), typeof(InvalidSubjectException), "Unicode" },
+        { "a subject with a NUL", t => t.IncrementAsync("a\0b", "events"), typeof(InvalidSubjectException), "contains a NUL" },
+        { "a subject with an unpaired surrogate", t => t.IncrementAsync("a\ud800b", "events"), typeof(InvalidSubjectException), "unpaired" },
+        { "a subject with a lone low surrogate", t => t.IncrementAsync("a\udc00", "events"), typeof(InvalidSubjectException), "unpaired" },
         { "a zero amount", t => t.IncrementAsync("s", "events", 0), typeof(InvalidAmountException), "positive" },
         { "a negative gauge", t => t.SetGaugeAsync("s", "seats", -1), typeof(InvalidAmountException), "negative" },
         { "metadata that is an array", t => t.IncrementAsync("s", "events", 1, new UsageOptions { MetadataJson = "[1]" }), typeof(InvalidUsageOptionsException), "JSON object" },

@@ -85,6 +85,30 @@ public class MetricsTests
         gaugeMeter.Operations("quotakit.operation.duration").Should().Equal("set");
     }
 
+    [Fact]
+    public async Task A_gauge_that_keeps_its_highest_value_is_tagged_raise_and_one_that_keeps_its_last_is_tagged_set()
+    {
+        // The README lists both words; a peak gauge (Max) is raised, not set, even though the caller calls SetGauge.
+        var peak = $"peak_{Guid.NewGuid():N}";
+        var last = $"last_{Guid.NewGuid():N}";
+        using var peakMeter = new QuotaKitMeterRecorder(peak);
+        using var lastMeter = new QuotaKitMeterRecorder(last);
+        await using var services = new ServiceCollection()
+            .AddQuotaKit(q => q
+                .AddFeature(peak, PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Max)
+                .AddFeature(last, PeriodPolicy.Month, f => f.Aggregation = FeatureAggregation.Last)
+                .UseClock(new FakeClock(Instant.FromUtc(2025, 3, 10, 9, 0)))
+                .UseInMemoryStore())
+            .Services.BuildServiceProvider();
+        var tracker = services.GetRequiredService<IUsageTracker>();
+
+        await tracker.SetGaugeAsync("tagged", peak, 7);
+        await tracker.SetGaugeAsync("tagged", last, 7);
+
+        peakMeter.Operations("quotakit.operation.duration").Should().Equal("raise");
+        lastMeter.Operations("quotakit.operation.duration").Should().Equal("set");
+    }
+
     // A counter feature (limit 5) and a gauge (limit 10), on the in-memory store.
     [Fact]
     public async Task Each_instrument_is_published_with_the_unit_the_README_documents()
