@@ -6,8 +6,9 @@ namespace QuotaKit.Tests.Tracking;
 
 /// <summary>
 /// What a store written by a host gets from the store contract's defaults (<see cref="UsageStore"/> and
-/// <see cref="SubjectStore"/>) when it overrides only the required members: batches written one by one, and clear
-/// refusals of resets, reservations and plan-change rules it cannot apply.
+/// <see cref="SubjectStore"/>) when it overrides only the required members: clear refusals of resets, reservations and
+/// plan-change rules it cannot apply. Its default batch write is tested with the batch contract
+/// (<see cref="Batches.BatchStoreContractTests"/>).
 /// </summary>
 public sealed class DefaultStoreContractTests : IAsyncDisposable
 {
@@ -39,50 +40,6 @@ public sealed class DefaultStoreContractTests : IAsyncDisposable
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 
     [Fact]
-    public async Task A_failure_after_the_first_write_of_a_default_batch_fails_that_record_and_sends_none_after_it()
-    {
-        var failure = ScriptedFailureStore.Failure(outcomeUnknown: false, transient: false);
-        _store.WritesBeforeFailures = 1;
-        _store.WriteFailures.Enqueue((false, failure));
-
-        var results = await _services.GetRequiredService<IUsageMeter>().RecordAsync(
-            [new UsageRecord(Subject, "images", 1), new UsageRecord(Subject, "images", 2), new UsageRecord(Subject, "images", 3)]);
-
-        results[0].Decision!.Used.Should().Be(1);
-        results[1].Error.Should().BeSameAs(failure);
-        var notSent = results[2].Error.Should().BeOfType<QuotaStoreUnavailableException>().Subject;
-        notSent.OutcomeUnknown.Should().BeFalse("the record was never sent");
-        notSent.InnerException!.Message.Should().Contain("not sent");
-        _store.WriteAttempts.Should().Be(2);
-        (await Tracker.GetUsageAsync(Subject)).Single(u => u.FeatureKey == "images").Used.Should().Be(1);
-    }
-
-    [Fact]
-    public async Task A_failure_of_the_first_write_of_a_default_batch_fails_every_record_with_that_failure()
-    {
-        // The first write's failure is thrown, so the tracker fails the whole chunk with it: nothing of the chunk was written.
-        var failure = ScriptedFailureStore.Failure(outcomeUnknown: false, transient: false);
-        _store.WriteFailures.Enqueue((false, failure));
-
-        var results = await _services.GetRequiredService<IUsageMeter>().RecordAsync(
-            [new UsageRecord(Subject, "images", 1), new UsageRecord(Subject, "images", 2)]);
-
-        results.Select(r => r.Error).Should().AllSatisfy(error => error.Should().BeSameAs(failure));
-        _store.WriteAttempts.Should().Be(1);
-    }
-
-    [Fact]
-    public async Task A_record_that_would_overflow_its_counter_fails_alone_in_a_default_batch()
-    {
-        var results = await _services.GetRequiredService<IUsageMeter>().RecordAsync(
-            [new UsageRecord(Subject, "events", long.MaxValue), new UsageRecord(Subject, "events", 1), new UsageRecord(Subject, "images", 1)]);
-
-        results[0].Decision!.Used.Should().Be(long.MaxValue);
-        results[1].Error.Should().BeOfType<InvalidAmountException>();
-        results[2].Decision!.Used.Should().Be(1, "a record's own error does not stop the records after it");
-    }
-
-    [Fact]
     public void A_settle_request_names_itself_in_messages_as_a_commit_or_a_release_of_its_hold()
     {
         var reservation = new Reservation(Subject, "images", Guid.Parse("5d1c0f36-8a1e-4b5e-9a55-3f7c2a4b9e10"));
@@ -92,14 +49,6 @@ public sealed class DefaultStoreContractTests : IAsyncDisposable
 
         commit.Should().StartWith("commit").And.ContainAll("5d1c0f36-8a1e-4b5e-9a55-3f7c2a4b9e10", "images", Subject);
         release.Should().StartWith("release").And.ContainAll("5d1c0f36-8a1e-4b5e-9a55-3f7c2a4b9e10", "images", Subject);
-    }
-
-    [Fact]
-    public async Task The_default_batch_refuses_a_missing_list_by_naming_the_argument()
-    {
-        var act = async () => await _store.WriteBatchAsync(null!, CancellationToken.None);
-
-        (await act.Should().ThrowAsync<ArgumentNullException>()).Which.ParamName.Should().Be("writes");
     }
 
     [Fact]
