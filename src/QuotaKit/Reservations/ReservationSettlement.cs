@@ -26,7 +26,11 @@ public sealed class ReservationSettlement
     /// <summary>Committed, Released or Expired (a commit after the expiry answers Expired and records nothing).</summary>
     public ReservationState State { get; }
 
-    /// <summary>True when an earlier call settled it: this call changed nothing and answers that settlement.</summary>
+    /// <summary>
+    /// True when an earlier call settled it: this call changed nothing and answers that settlement. When QuotaKit retries
+    /// a settle whose reply was lost and finds the hold expired, this is true too: expired holds are also given back
+    /// before every write, so the retry cannot tell that from its own first attempt.
+    /// </summary>
     public bool WasAlreadySettled { get; }
 
     /// <summary>The units the reservation held.</summary>

@@ -118,6 +118,7 @@ public abstract partial class UsageTrackerBehaviour
 
         fits.Outcome.Should().Be(UsageOutcome.Allowed);
         (fits.Used, fits.Remaining, fits.Period).Should().Be((0L, 3L, MondayUtc));
+        new[] { fits, tooMuch, disabled }.Should().OnlyContain(d => !d.IsReplay, "a check records no call, so it replays none");
         tooMuch.Outcome.Should().Be(UsageOutcome.LimitExceeded);
         disabled.Outcome.Should().Be(UsageOutcome.FeatureDisabled);
         (await UsedAsync("images")).Should().Be(0);

@@ -75,6 +75,21 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task A_commit_that_would_overflow_the_counter_is_refused_and_leaves_the_hold_to_settle()
+    {
+        await Tracker.IncrementAsync(Subject, "exports", long.MaxValue - 10);
+        var reservation = await ReserveAsync("exports", 5);
+        var usedWithTheHold = await UsedAsync("exports");
+
+        var overflow = () => Reservations.CommitAsync(reservation, long.MaxValue);
+
+        (await overflow.Should().ThrowAsync<InvalidAmountException>()).Which.Message.Should().Contain("would exceed");
+        (await UsedAsync("exports")).Should().Be(usedWithTheHold, "nothing was changed");
+        var settled = await Reservations.CommitAsync(reservation, 5);
+        (settled.State, settled.Used).Should().Be((ReservationState.Committed, long.MaxValue - 5));
+    }
+
+    [Fact]
     public async Task Releasing_gives_the_hold_back()
     {
         var reservation = await ReserveAsync("images", 3);
@@ -150,10 +165,11 @@ public abstract partial class UsageTrackerBehaviour
         await Reservations.ReleaseAsync(released);
 
         await FluentActions.Awaiting(() => Reservations.CommitAsync(committed, 2)).Should().ThrowAsync<ReservationSettledException>()
-            .WithMessage("*already committed with 1 units*");
-        await FluentActions.Awaiting(() => Reservations.ReleaseAsync(committed)).Should().ThrowAsync<ReservationSettledException>();
+            .WithMessage("*already committed with 1 units, so it cannot be committed with 2 units*");
+        await FluentActions.Awaiting(() => Reservations.ReleaseAsync(committed)).Should().ThrowAsync<ReservationSettledException>()
+            .WithMessage("*already committed with 1 units, so it cannot be released*");
         await FluentActions.Awaiting(() => Reservations.CommitAsync(released, 1)).Should().ThrowAsync<ReservationSettledException>()
-            .WithMessage("*already released*");
+            .WithMessage("*already released, so it cannot be committed with 1 units*");
         (await UsedAsync("images")).Should().Be(1);
     }
 

@@ -126,10 +126,32 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         await WaitUntilAsync(async () => await ListeningSessionsAsync(applicationName) == 0, "the stopped instance's listening session ends");
     }
 
-    /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
-    private async Task<RunningInstance> StartedInstanceAsync(string? connectionString = null)
+    [Fact]
+    public async Task An_instance_on_the_hosts_data_source_listens_on_one_of_its_connections()
     {
-        var instance = TrackerHost.Create(connectionString ?? _database.ConnectionString, _clock, TwoPlans.Declare);
+        // Given a data source and no connection string, QuotaKit cannot open a session outside the pool: the listener
+        // takes one connection of the host's data source for as long as it listens.
+        var applicationName = $"qk-host-source-{Guid.NewGuid():N}"[..30];
+        await using var hostDataSource = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(_database.ConnectionString) { ApplicationName = applicationName }.ConnectionString);
+        await using var instance = await StartedAsync(TrackerUnderTest.Build(
+            q =>
+            {
+                q.UseClock(_clock);
+                TwoPlans.Declare(q);
+                q.UsePostgreSql(hostDataSource);
+            },
+            services => services.AddLogging()));
+
+        (await ListeningSessionsAsync(applicationName)).Should().Be(1);
+    }
+
+    /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
+    private Task<RunningInstance> StartedInstanceAsync(string? connectionString = null) =>
+        StartedAsync(TrackerHost.Create(connectionString ?? _database.ConnectionString, _clock, TwoPlans.Declare));
+
+    private static async Task<RunningInstance> StartedAsync(TrackerUnderTest instance)
+    {
         var services = instance.Services.GetServices<IHostedService>().ToList();
         foreach (var service in services)
         {

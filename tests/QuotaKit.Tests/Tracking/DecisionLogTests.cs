@@ -27,6 +27,26 @@ public sealed class DecisionLogTests
     }
 
     [Fact]
+    public async Task Each_settlement_is_logged_at_debug_with_the_reservation_its_state_and_what_it_committed()
+    {
+        var logs = new RecordingLoggerProvider();
+        await using var services = Services(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        var reservations = services.GetRequiredService<IUsageReservations>();
+        var committed = (await reservations.ReserveAsync("log-subject", "images", 3, Duration.FromMinutes(5))).Reservation!;
+        var released = (await reservations.ReserveAsync("log-subject", "images", 1, Duration.FromMinutes(5))).Reservation!;
+
+        await reservations.CommitAsync(committed, 2);
+        await reservations.ReleaseAsync(released);
+
+        var settlements = logs.Entries
+            .Where(e => e.Category == typeof(UsageTracker).FullName && e.Message.Contains("of reservation", StringComparison.Ordinal))
+            .ToList();
+        settlements.Should().HaveCount(2).And.OnlyContain(e => e.Level == LogLevel.Debug);
+        settlements[0].Message.Should().ContainAll("commit", committed.Id.ToString(), "images", "log-subject", nameof(ReservationState.Committed), "2");
+        settlements[1].Message.Should().ContainAll("release", released.Id.ToString(), nameof(ReservationState.Released));
+    }
+
+    [Fact]
     public async Task A_gauge_set_for_an_invalid_subject_is_refused_for_its_subject_before_its_feature_is_looked_up()
     {
         // One order of checks for every call (docs/architecture.md): the subject first, then the feature.

@@ -69,6 +69,19 @@ public sealed class DefaultStoreContractTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_store_without_reservations_refuses_a_commit_and_a_release_saying_which_stores_support_them()
+    {
+        var reservation = new Reservation(Subject, "images", Guid.Parse("5d1c0f36-8a1e-4b5e-9a55-3f7c2a4b9e10"));
+
+        var commit = () => _services.GetRequiredService<IUsageReservations>().CommitAsync(reservation, 1);
+        var release = () => _services.GetRequiredService<IUsageReservations>().ReleaseAsync(reservation);
+
+        (await commit.Should().ThrowAsync<NotSupportedException>()).Which.Message
+            .Should().ContainAll(nameof(ScriptedFailureStore), "Use the PostgreSQL or the in-memory store", "override UsageStore.SupportsReservations");
+        (await release.Should().ThrowAsync<NotSupportedException>()).Which.Message.Should().Contain("Use the PostgreSQL or the in-memory store");
+    }
+
+    [Fact]
     public async Task A_subject_store_without_plan_change_rules_applies_a_change_without_effects_and_refuses_one_with_effects()
     {
         await Admin.SetPlanAsync(Subject, "pro"); // an upgrade: the feature keeps its usage, so nothing else to apply

@@ -91,6 +91,10 @@ public sealed class InputBoundaryTests : IAsyncDisposable
         { "metadata that is not JSON", t => t.IncrementAsync("s", "events", 1, new UsageOptions { MetadataJson = "{nope" }), typeof(InvalidUsageOptionsException), "not valid JSON" },
         { "metadata with a NUL in an array", t => t.IncrementAsync("s", "events", 1, new UsageOptions { MetadataJson = """{"a": ["ok", "\u0000"]}""" }), typeof(InvalidUsageOptionsException), "NUL" },
         { "an empty history range", t => t.GetHistoryAsync("s", "events", Now, Now), typeof(ArgumentException), "empty" },
+        { "a check by an empty subject of an unknown feature", t => t.CheckAsync(" ", "nope"), typeof(InvalidSubjectException), "empty" },
+        { "the usage page of an empty subject", t => t.GetUsageAsync(" "), typeof(InvalidSubjectException), "empty" },
+        { "the history of an empty subject of an unknown feature", t => t.GetHistoryAsync(" ", "nope", Now, Now + Duration.FromHours(1)), typeof(InvalidSubjectException), "empty" },
+        { "a check of a gauge", t => t.CheckAsync("s", "seats"), typeof(FeatureKindMismatchException), "'check'" },
     };
 
     [Theory]

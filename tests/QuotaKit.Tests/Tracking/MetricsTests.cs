@@ -86,6 +86,28 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task A_commit_counts_its_units_as_consumed_once_and_a_release_a_replayed_commit_or_a_commit_of_nothing_counts_none()
+    {
+        // A reservation's units are consumed when it is committed, not when it is held.
+        var feature = $"metered_{Guid.NewGuid():N}";
+        using var meter = new QuotaKitMeterRecorder(feature);
+        await using var services = CounterAndGauge(feature, $"gauge_{Guid.NewGuid():N}");
+        var reservations = services.GetRequiredService<IUsageReservations>();
+        async Task<Reservation> Reserve(long amount) =>
+            (await reservations.ReserveAsync("metered", feature, amount, Duration.FromMinutes(5))).Reservation!;
+        var committed = await Reserve(2);
+        var released = await Reserve(1);
+        var empty = await Reserve(1);
+
+        await reservations.CommitAsync(committed, 1);
+        await reservations.CommitAsync(committed, 1);
+        await reservations.ReleaseAsync(released);
+        await reservations.CommitAsync(empty, 0);
+
+        (meter.Sum("quotakit.usage.consumed"), meter.Count("quotakit.usage.consumed")).Should().Be((1d, 1));
+    }
+
+    [Fact]
     public async Task A_gauge_that_keeps_its_highest_value_is_tagged_raise_and_one_that_keeps_its_last_is_tagged_set()
     {
         // The README lists both words; a peak gauge (Max) is raised, not set, even though the caller calls SetGauge.

@@ -12,6 +12,7 @@ public sealed class RetryPolicyTests : IAsyncDisposable
 {
     private const string Subject = "retry-subject";
     private readonly ScriptedFailureStore _store = new();
+    private readonly VersionedSubjectStore _subjects = new();
     private readonly ServiceProvider _services;
 
     public RetryPolicyTests()
@@ -22,7 +23,7 @@ public sealed class RetryPolicyTests : IAsyncDisposable
                 .AddPlan("free", p => p.Limit("images", 5))
                 .UseDefaultPlan("free")
                 .UseClock(new FakeClock(Instant.FromUtc(2025, 3, 10, 9, 0)))
-                .UseStore(_ => _store, _ => new InMemorySubjectStore()))
+                .UseStore(_ => _store, _ => _subjects))
             .Services.BuildServiceProvider();
     }
 
@@ -101,6 +102,22 @@ public sealed class RetryPolicyTests : IAsyncDisposable
         (await act.Should().ThrowAsync<QuotaStoreUnavailableException>()).Which.Should().BeSameAs(second);
         (_store.WriteAttempts, _store.Retries).Should().Be((2, 1));
         (await Tracker.CheckAsync(Subject, "images")).Used.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_subjects_read_for_a_check_is_retried_once_after_a_transient_failure_but_not_after_another()
+    {
+        // The subject is read (not cached yet) before the counter: its failure is retried like the counter's.
+        _subjects.ReadFailures.Enqueue(ScriptedFailureStore.Failure(outcomeUnknown: false, transient: true));
+
+        (await Tracker.CheckAsync(Subject, "images")).Outcome.Should().Be(UsageOutcome.Allowed);
+        (_subjects.ReadAttempts, _store.Retries).Should().Be((2, 1));
+
+        _subjects.ReadFailures.Enqueue(ScriptedFailureStore.Failure(outcomeUnknown: false, transient: false));
+        var act = () => Tracker.CheckAsync(Subject + "-uncached", "images");
+
+        await act.Should().ThrowAsync<QuotaStoreUnavailableException>();
+        (_subjects.ReadAttempts, _store.Retries).Should().Be((3, 1));
     }
 
     [Fact]

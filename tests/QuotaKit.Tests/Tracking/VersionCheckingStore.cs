@@ -44,8 +44,19 @@ internal sealed class VersionedSubjectStore : SubjectStore
     private readonly Dictionary<string, long> _versions = [];
     private long _lastVersion;
 
+    /// <summary>Each queued failure is thrown by the next read of a subject.</summary>
+    public Queue<QuotaStoreUnavailableException> ReadFailures { get; } = new();
+
+    public int ReadAttempts { get; private set; }
+
     public override async Task<SubjectContext> ReadAsync(string subjectId, CancellationToken cancellationToken)
     {
+        ReadAttempts++;
+        if (ReadFailures.TryDequeue(out var failure))
+        {
+            throw failure;
+        }
+
         var context = await _inner.ReadAsync(subjectId, cancellationToken);
         lock (_versions)
         {
