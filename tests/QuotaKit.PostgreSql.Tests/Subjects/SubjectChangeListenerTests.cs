@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
 using QuotaKit.PostgreSql.Tests.Infrastructure;
@@ -144,6 +145,32 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
             services => services.AddLogging()));
 
         (await ListeningSessionsAsync(applicationName)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_listener_that_cannot_open_its_session_logs_the_failure_and_keeps_trying_instead_of_stopping()
+    {
+        // A port nothing listens on: every open of the listener's own session is refused.
+        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var logs = new RecordingLoggerProvider();
+        await using var instance = TrackerUnderTest.Build(
+            q =>
+            {
+                q.UseClock(_clock);
+                TwoPlans.Declare(q);
+                q.UsePostgreSql($"Host=127.0.0.1;Port={port};Username=quotakit;Database=postgres;Timeout=2");
+            },
+            services => services.AddLogging(logging => logging.AddProvider(logs)));
+        var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
+        await listener.StartAsync(CancellationToken.None);
+
+        await WaitUntilAsync(() => logs.Entries.Count(e => e.Message.Contains("lost its connection", StringComparison.Ordinal)) >= 2, "two failed opens are logged");
+
+        listener.ExecuteTask!.IsCompleted.Should().BeFalse("a refused session is retried, not the end of the listener (or of the host)");
+        await listener.StopAsync(CancellationToken.None);
     }
 
     /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
