@@ -53,10 +53,14 @@ internal sealed partial class SubjectChangeListener : BackgroundService
             }
             catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
             {
-                var wasConnected = _feed.IsConnected;
+                // A session that was up starts the back-off again; failures in a row double it, up to the longest.
+                if (_feed.IsConnected)
+                {
+                    delay = FirstRetryDelay;
+                }
+
                 _feed.Disconnect();
                 LogLost(exception, delay.TotalMilliseconds);
-                delay = wasConnected ? FirstRetryDelay : Min(delay * 2, LongestRetryDelay);
                 try
                 {
                     await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
@@ -65,6 +69,8 @@ internal sealed partial class SubjectChangeListener : BackgroundService
                 {
                     break;
                 }
+
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, LongestRetryDelay.TotalMilliseconds));
             }
         }
 
@@ -97,8 +103,6 @@ internal sealed partial class SubjectChangeListener : BackgroundService
     }
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs notification) => _feed.Publish(notification.Payload);
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for subject changes: cached subjects are evicted as soon as any instance changes them")]
     private partial void LogListening();

@@ -82,8 +82,11 @@ public sealed class InMemorySubjectStore : SubjectStore
         Update(subjectId, s => s with { Overrides = s.Overrides.Where(o => o.Key != featureKey).ToDictionary(StringComparer.Ordinal) });
 
     /// <inheritdoc />
-    public override Task AddGrantAsync(string subjectId, UsageGrant grant, Instant now, CancellationToken cancellationToken) =>
-        Update(subjectId, s => s with { Grants = [.. s.Grants, grant] });
+    public override Task AddGrantAsync(string subjectId, UsageGrant grant, Instant now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        return Update(subjectId, s => s with { Grants = [.. s.Grants, grant] });
+    }
 
     private Task Update(string subjectId, Func<SubjectContext, SubjectContext> change)
     {

@@ -36,4 +36,15 @@ public abstract partial class UsageTrackerBehaviour
         await store.Invoking(s => s.SettleHoldAsync(null!, CancellationToken.None).AsTask())
             .Should().ThrowAsync<ArgumentNullException>().WithParameterName("request");
     }
+
+    [Fact]
+    public async Task The_subject_store_refuses_a_missing_grant_or_plan_change_rule_by_naming_the_argument()
+    {
+        var subjects = UnderTest.Services.GetRequiredService<SubjectStore>();
+
+        await subjects.Invoking(s => s.AddGrantAsync(Subject, null!, Monday0900, CancellationToken.None))
+            .Should().ThrowAsync<ArgumentNullException>().WithParameterName("grant");
+        await subjects.Invoking(s => s.ChangePlanAsync(Subject, "pro", Monday0900, null!, CancellationToken.None))
+            .Should().ThrowAsync<ArgumentNullException>().WithParameterName("effectsOf");
+    }
 }

@@ -98,6 +98,11 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         }
 
         (await received.Task.WaitAsync(Patience)).Should().Be("host-owned-plan");
+        await FluentActions.Awaiting(() => QuotaKitSubjectChanges.PublishAsync(null!, "host-owned-plan"))
+            .Should().ThrowAsync<ArgumentNullException>().WithParameterName("connection");
+        await using var open = await _database.DataSource.OpenConnectionAsync();
+        await FluentActions.Awaiting(() => QuotaKitSubjectChanges.PublishAsync(open, ""))
+            .Should().ThrowAsync<ArgumentException>().WithParameterName("subjectId");
     }
 
     [Fact]
@@ -122,8 +127,11 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
             new NpgsqlConnectionStringBuilder(_database.ConnectionString) { ApplicationName = applicationName }.ConnectionString);
         (await ListeningSessionsAsync(applicationName)).Should().Be(1);
 
+        var feed = instance.Instance.Services.GetRequiredService<SubjectChangeFeed>();
+
         await instance.DisposeAsync();
 
+        feed.IsConnected.Should().BeFalse("a stopped listener no longer pushes changes, so cached subjects must expire again");
         await WaitUntilAsync(async () => await ListeningSessionsAsync(applicationName) == 0, "the stopped instance's listening session ends");
     }
 
@@ -133,6 +141,7 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         // Given a data source and no connection string, QuotaKit cannot open a session outside the pool: the listener
         // takes one connection of the host's data source for as long as it listens.
         var applicationName = $"qk-host-source-{Guid.NewGuid():N}"[..30];
+        var logs = new RecordingLoggerProvider();
         await using var hostDataSource = NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(_database.ConnectionString) { ApplicationName = applicationName }.ConnectionString);
         await using var instance = await StartedAsync(TrackerUnderTest.Build(
@@ -142,19 +151,17 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
                 TwoPlans.Declare(q);
                 q.UsePostgreSql(hostDataSource);
             },
-            services => services.AddLogging()));
+            services => services.AddLogging(logging => logging.AddProvider(logs))));
 
         (await ListeningSessionsAsync(applicationName)).Should().Be(1);
+        logs.Entries.Should().Contain(e => e.Level == LogLevel.Information && e.Message.StartsWith("Listening for subject changes", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_listener_that_cannot_open_its_session_logs_the_failure_and_keeps_trying_instead_of_stopping()
     {
         // A port nothing listens on: every open of the listener's own session is refused.
-        var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((System.Net.IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var port = ClosedPort();
         var logs = new RecordingLoggerProvider();
         await using var instance = TrackerUnderTest.Build(
             q =>
@@ -167,10 +174,65 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
         await listener.StartAsync(CancellationToken.None);
 
-        await WaitUntilAsync(() => logs.Entries.Count(e => e.Message.Contains("lost its connection", StringComparison.Ordinal)) >= 2, "two failed opens are logged");
+        await WaitUntilAsync(() => Lost().Count >= 3, "three failed opens are logged");
 
         listener.ExecuteTask!.IsCompleted.Should().BeFalse("a refused session is retried, not the end of the listener (or of the host)");
         await listener.StopAsync(CancellationToken.None);
+        Lost().Take(3).Select(e => e.Message[e.Message.LastIndexOf(" in ", StringComparison.Ordinal)..])
+            .Should().Equal([" in 100 ms", " in 200 ms", " in 400 ms"], "failures in a row double the wait, and each warning says the wait it starts");
+
+        List<RecordingLoggerProvider.LogEntry> Lost() =>
+            logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("lost its connection", StringComparison.Ordinal)).ToList();
+    }
+
+    [Fact]
+    public async Task A_listener_switched_off_ends_at_once_without_opening_a_session()
+    {
+        await using var instance = TrackerUnderTest.Build(q =>
+        {
+            q.UseClock(_clock);
+            TwoPlans.Declare(q);
+            q.UsePostgreSql(_database.ConnectionString, o => o.ListenForSubjectChanges = false);
+        });
+        var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
+
+        await listener.StartAsync(CancellationToken.None);
+
+        // It ends on its own, where a listener that is on listens until it is stopped.
+        await listener.ExecuteTask!.WaitAsync(Patience);
+        instance.Services.GetRequiredService<SubjectChangeFeed>().IsConnected.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Subject_reads_and_changes_against_a_server_that_cannot_be_reached_fail_as_store_unavailable_naming_the_call()
+    {
+        await using var instance = TrackerUnderTest.Build(q =>
+        {
+            q.UseClock(_clock);
+            TwoPlans.Declare(q);
+            q.UsePostgreSql($"Host=127.0.0.1;Port={ClosedPort()};Username=quotakit;Database=postgres;Timeout=2");
+        });
+        var subjects = instance.Services.GetRequiredService<SubjectStore>();
+
+        var read = await FluentActions.Awaiting(() => subjects.ReadAsync("unreachable", CancellationToken.None))
+            .Should().ThrowAsync<QuotaStoreUnavailableException>();
+        var planChange = await FluentActions.Awaiting(() => subjects.ChangePlanAsync("unreachable", "pro", Noon, _ => PlanChangeEffects.None, CancellationToken.None))
+            .Should().ThrowAsync<QuotaStoreUnavailableException>();
+        var zoneChange = await FluentActions.Awaiting(() => subjects.SetTimeZoneAsync("unreachable", null, Noon, CancellationToken.None))
+            .Should().ThrowAsync<QuotaStoreUnavailableException>();
+
+        read.Which.Message.Should().Contain("a read of subject 'unreachable'");
+        planChange.Which.Message.Should().Contain("a plan change of subject 'unreachable'");
+        zoneChange.Which.Message.Should().Contain("an administration write for subject 'unreachable'");
+    }
+
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
