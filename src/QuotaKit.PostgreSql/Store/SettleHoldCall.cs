@@ -19,6 +19,8 @@ internal static class SettleHoldCall
         p.Add(new NpgsqlParameter<bool> { TypedValue = request.Commit, NpgsqlDbType = NpgsqlDbType.Boolean });
         p.Add(new NpgsqlParameter<long> { TypedValue = request.ActualAmount, NpgsqlDbType = NpgsqlDbType.Bigint });
         p.Add(new NpgsqlParameter { Value = request.Limit.AsNumber is { } limit ? limit : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        // Stryker disable once NullCoalescing : equivalent. AlertThresholds is an int[] by construction (HoldSettleRequest
+        // keeps one), so the copy never runs; dropping either side changes nothing while that holds.
         p.Add(new NpgsqlParameter<int[]> { TypedValue = request.AlertThresholds as int[] ?? [.. request.AlertThresholds], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         p.Add(NpgsqlValues.Timestamp(request.RecordedAt));
         try

@@ -70,6 +70,7 @@ public sealed class PostgreSqlBatchTests : IClassFixture<MigratedDatabase>
 
             results.Should().OnlyContain(r =>
                 r.Error is QuotaStoreUnavailableException && !((QuotaStoreUnavailableException)r.Error).OutcomeUnknown);
+            results[0].Error!.Message.Should().Contain("a batch of 2 writes", "the failure names what failed");
             (await host.Tracker.GetUsageAsync(subject)).Should().OnlyContain(u => u.Used == 0, "the chunk was reported as not written");
             (await host.Tracker.GetUsageAsync(held)).Single().Used.Should().Be(1, "only the hold, which no release gave back");
         }

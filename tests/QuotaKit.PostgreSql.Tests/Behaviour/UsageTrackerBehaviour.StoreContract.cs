@@ -23,6 +23,28 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task The_store_reads_history_with_the_limit_stored_by_each_periods_last_write()
+    {
+        await ConsumeAsync("images", 2);                  // free: 3
+        await ConsumeAsync("exports", 4);                 // free: unlimited, so no number is stored
+        var store = UnderTest.Services.GetRequiredService<UsageStore>();
+
+        var images = await store.ReadHistoryAsync(Subject, "images", MondayUtc, CancellationToken.None);
+        var exports = await store.ReadHistoryAsync(Subject, "exports", MondayUtc, CancellationToken.None);
+
+        images.Select(p => (p.Used, p.LimitValue)).Should().Equal(((long, long?))(2L, 3L));
+        exports.Select(p => (p.Used, p.LimitValue)).Should().Equal(((long, long?))(4L, null));
+    }
+
+    [Fact]
+    public async Task The_store_answers_an_empty_batch_with_no_results()
+    {
+        var store = UnderTest.Services.GetRequiredService<UsageStore>();
+
+        (await store.WriteBatchAsync([], CancellationToken.None)).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task The_store_refuses_a_missing_write_batch_or_settle_request_by_naming_the_argument()
     {
         // The contract is public: a third-party caller gets the argument's name, not a NullReferenceException from deep

@@ -123,7 +123,12 @@ public sealed class ReplicaReadTests(StreamingReplica replica, ITestOutputHelper
         await host.Tracker.TryConsumeAsync(_subject, "images", 2);
 
         (await host.Tracker.GetUsageAsync(_subject)).Single().Used.Should().Be(2, "the primary answered");
-        logs.Entries.Should().Contain(e => e.Level == LogLevel.Warning && e.Message.Contains("read replica failed", StringComparison.Ordinal));
+        (await host.Tracker.GetHistoryAsync(_subject, "images", Noon - Duration.FromDays(1), Noon + Duration.FromDays(1))).Single().Used.Should().Be(2);
+        var warnings = logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("read replica failed", StringComparison.Ordinal)).ToList();
+        warnings.Should().Contain(e => e.Message.Contains($"a usage read for subject '{_subject}'", StringComparison.Ordinal));
+        warnings.Should().Contain(e => e.Message.Contains($"a history read for subject '{_subject}'", StringComparison.Ordinal));
+        logs.Entries.Should().Contain(e => e.Level == LogLevel.Information && e.Message.Contains("from the replica at 127.0.0.1", StringComparison.Ordinal),
+            "the instance says at start where its reads go");
     }
 
     [Fact]

@@ -161,7 +161,7 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
     public async Task A_listener_that_cannot_open_its_session_logs_the_failure_and_keeps_trying_instead_of_stopping()
     {
         // A port nothing listens on: every open of the listener's own session is refused.
-        var port = ClosedPort();
+        var port = ClosedPort.Find();
         var logs = new RecordingLoggerProvider();
         await using var instance = TrackerUnderTest.Build(
             q =>
@@ -201,38 +201,6 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         // It ends on its own, where a listener that is on listens until it is stopped.
         await listener.ExecuteTask!.WaitAsync(Patience);
         instance.Services.GetRequiredService<SubjectChangeFeed>().IsConnected.Should().BeFalse();
-    }
-
-    [Fact]
-    public async Task Subject_reads_and_changes_against_a_server_that_cannot_be_reached_fail_as_store_unavailable_naming_the_call()
-    {
-        await using var instance = TrackerUnderTest.Build(q =>
-        {
-            q.UseClock(_clock);
-            TwoPlans.Declare(q);
-            q.UsePostgreSql($"Host=127.0.0.1;Port={ClosedPort()};Username=quotakit;Database=postgres;Timeout=2");
-        });
-        var subjects = instance.Services.GetRequiredService<SubjectStore>();
-
-        var read = await FluentActions.Awaiting(() => subjects.ReadAsync("unreachable", CancellationToken.None))
-            .Should().ThrowAsync<QuotaStoreUnavailableException>();
-        var planChange = await FluentActions.Awaiting(() => subjects.ChangePlanAsync("unreachable", "pro", Noon, _ => PlanChangeEffects.None, CancellationToken.None))
-            .Should().ThrowAsync<QuotaStoreUnavailableException>();
-        var zoneChange = await FluentActions.Awaiting(() => subjects.SetTimeZoneAsync("unreachable", null, Noon, CancellationToken.None))
-            .Should().ThrowAsync<QuotaStoreUnavailableException>();
-
-        read.Which.Message.Should().Contain("a read of subject 'unreachable'");
-        planChange.Which.Message.Should().Contain("a plan change of subject 'unreachable'");
-        zoneChange.Which.Message.Should().Contain("an administration write for subject 'unreachable'");
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
