@@ -71,6 +71,13 @@ public sealed class InputBoundaryTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_subject_id_with_a_surrogate_pair_after_other_characters_is_accepted()
+    {
+        // An emoji is one pair of UTF-16 code units; only a surrogate without its partner is invalid Unicode.
+        (await Tracker.IncrementAsync("user-😀", "events")).SubjectId.Should().Be("user-😀");
+    }
+
+    [Fact]
     public async Task Metadata_with_surrogate_pairs_in_names_values_and_arrays_is_accepted()
     {
         // An emoji is a valid surrogate pair; only an unpaired surrogate is invalid Unicode.
@@ -85,6 +92,7 @@ public sealed class InputBoundaryTests : IAsyncDisposable
         { "a subject with a NUL", t => t.IncrementAsync("a\0b", "events"), typeof(InvalidSubjectException), "contains a NUL" },
         { "a subject with an unpaired surrogate", t => t.IncrementAsync("a\ud800b", "events"), typeof(InvalidSubjectException), "unpaired" },
         { "a subject with a lone low surrogate", t => t.IncrementAsync("a\udc00", "events"), typeof(InvalidSubjectException), "unpaired" },
+        { "a subject ending in a high surrogate", t => t.IncrementAsync("a\ud800", "events"), typeof(InvalidSubjectException), "unpaired" },
         { "a zero amount", t => t.IncrementAsync("s", "events", 0), typeof(InvalidAmountException), "positive" },
         { "a negative gauge", t => t.SetGaugeAsync("s", "seats", -1), typeof(InvalidAmountException), "negative" },
         { "metadata that is an array", t => t.IncrementAsync("s", "events", 1, new UsageOptions { MetadataJson = "[1]" }), typeof(InvalidUsageOptionsException), "JSON object" },
