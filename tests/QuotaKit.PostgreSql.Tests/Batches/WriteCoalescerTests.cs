@@ -131,6 +131,19 @@ public sealed class WriteCoalescerTests
     }
 
     [Fact]
+    public async Task A_write_whose_caller_gave_up_before_the_call_is_refused_and_never_sent()
+    {
+        var coalescer = _sends.Coalescer(maxSenders: 1, maxBatch: 10);
+        var writes = await WritesAsync(1);
+        _sends.Gate.SetResult();
+
+        var act = () => coalescer.WriteAsync(writes[0], new CancellationToken(canceled: true)).AsTask().WaitAsync(Patience);
+
+        await act.Should().ThrowAsync<OperationCanceledException>();
+        _sends.SentAlone.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task No_more_than_the_maximum_of_senders_send_at_once()
     {
         var coalescer = _sends.Coalescer(maxSenders: 2, maxBatch: 1);
