@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using QuotaKit.PostgreSql.Tests.Infrastructure;
 using QuotaKit.Testing;
 
 namespace QuotaKit.PostgreSql.Tests.Batches;
@@ -163,7 +164,7 @@ public sealed class WriteCoalescerTests
     // Real writes, as the tracker builds them, captured from an in-memory pipeline: the coalescer only passes them on.
     private static async Task<List<UsageWrite>> WritesAsync(int count)
     {
-        var capture = new CapturingStore();
+        var capture = new RecordingUsageStore(new InMemoryUsageStore());
         await using var services = new ServiceCollection()
             .AddQuotaKit(q => q
                 .AddFeature("calls", PeriodPolicy.Day)
@@ -177,34 +178,7 @@ public sealed class WriteCoalescerTests
             await services.GetRequiredService<IUsageTracker>().IncrementAsync($"writer-{i}", "calls");
         }
 
-        return capture.Writes;
-    }
-
-    private sealed class CapturingStore : UsageStore
-    {
-        private readonly InMemoryUsageStore _inner = new();
-
-        public List<UsageWrite> Writes { get; } = [];
-
-        public override ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
-        {
-            Writes.Add(write);
-            return _inner.WriteAsync(write, cancellationToken);
-        }
-
-        public override Task<StoredPeriod?> ReadCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken) =>
-            _inner.ReadCounterAsync(subjectId, featureKey, at, cancellationToken);
-
-        public override Task<IReadOnlyList<StoredPeriod?>> ReadCountersAsync(
-            string subjectId, IReadOnlyList<string> featureKeys, Instant at, CancellationToken cancellationToken) =>
-            _inner.ReadCountersAsync(subjectId, featureKeys, at, cancellationToken);
-
-        public override Task<IReadOnlyList<StoredPeriod>> ReadHistoryAsync(
-            string subjectId, string featureKey, UsagePeriod range, CancellationToken cancellationToken) =>
-            _inner.ReadHistoryAsync(subjectId, featureKey, range, cancellationToken);
-
-        public override Task<int> ForgetIdempotencyKeysAsync(Instant recordedBefore, CancellationToken cancellationToken) =>
-            _inner.ForgetIdempotencyKeysAsync(recordedBefore, cancellationToken);
+        return [.. capture.Writes];
     }
 
     /// <summary>

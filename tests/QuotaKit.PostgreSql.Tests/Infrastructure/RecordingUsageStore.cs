@@ -4,8 +4,8 @@ using NodaTime;
 namespace QuotaKit.PostgreSql.Tests.Infrastructure;
 
 /// <summary>
-/// A store that forwards every call to another one and keeps the failures of its writes, which the tracker's retry would
-/// otherwise hide (a deadlock is transient and nothing was written: the retry succeeds).
+/// A store that forwards every call to another one and keeps the writes it was sent and the failures of its writes, which
+/// the tracker's retry would otherwise hide (a deadlock is transient and nothing was written: the retry succeeds).
 /// </summary>
 public sealed class RecordingUsageStore(UsageStore inner) : UsageStore
 {
@@ -13,8 +13,12 @@ public sealed class RecordingUsageStore(UsageStore inner) : UsageStore
 
     public ConcurrentQueue<int> BatchSizes { get; } = new();
 
+    /// <summary>The single writes sent, in order (a batch's writes are not added).</summary>
+    public ConcurrentQueue<UsageWrite> Writes { get; } = new();
+
     public override async ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
     {
+        Writes.Enqueue(write);
         try
         {
             return await inner.WriteAsync(write, cancellationToken);
