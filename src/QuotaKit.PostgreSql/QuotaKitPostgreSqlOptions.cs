@@ -33,6 +33,13 @@ public sealed class QuotaKitPostgreSqlOptions
     public bool ListenForSubjectChanges { get; set; } = true;
 
     /// <summary>
+    /// How long the subject-change listener's session may stay silent before it is probed with a round trip, so that a
+    /// silently dead connection (a dropped network path, no reset) is noticed. Not public: 15 s suits every server; the
+    /// tests shorten it to watch the probe work.
+    /// </summary>
+    internal TimeSpan SubjectListenerProbeInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
     /// Gather the writes this process makes at the same time (<c>TryConsumeAsync</c>, <c>IncrementAsync</c>, ...) into one
     /// round trip and one transaction (<c>quotakit.record_usage_batch</c>): on a hot counter or under many concurrent
     /// callers, many writes then share one commit. Off by default. Each write is decided exactly as alone (in arrival

@@ -11,17 +11,17 @@ namespace QuotaKit.PostgreSql;
 /// subject on the <see cref="SubjectChangeFeed"/>, which evicts it from this instance's cache. Reconnects after any
 /// failure (server restart, terminated session, network loss), backing off from 100 ms to 5 s; while disconnected the
 /// feed says so and the cache falls back to short expiry. An idle connection is probed every 15 s, so a silently dead
-/// one is noticed.
+/// one is noticed (when the probe's reply does not come within the command timeout).
 /// </summary>
 internal sealed partial class SubjectChangeListener : BackgroundService
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(15);
 
     private readonly QuotaKitDataSource _dataSource;
     private readonly SubjectChangeFeed _feed;
     private readonly bool _enabled;
+    private readonly TimeSpan _probeInterval;
     private readonly ILogger _logger;
 
     public SubjectChangeListener(
@@ -30,6 +30,7 @@ internal sealed partial class SubjectChangeListener : BackgroundService
         _dataSource = dataSource;
         _feed = feed;
         _enabled = options.Value.ListenForSubjectChanges;
+        _probeInterval = options.Value.SubjectListenerProbeInterval;
         _logger = logger ?? NullLogger<SubjectChangeListener>.Instance;
     }
 
@@ -93,7 +94,7 @@ internal sealed partial class SubjectChangeListener : BackgroundService
             LogListening();
             while (true)
             {
-                if (!await connection.WaitAsync(ProbeInterval, stoppingToken).ConfigureAwait(false))
+                if (!await connection.WaitAsync(_probeInterval, stoppingToken).ConfigureAwait(false))
                 {
                     await using var probe = new NpgsqlCommand("SELECT 1", connection);
                     await probe.ExecuteScalarAsync(stoppingToken).ConfigureAwait(false);

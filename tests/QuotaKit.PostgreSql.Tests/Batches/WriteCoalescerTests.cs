@@ -161,6 +161,59 @@ public sealed class WriteCoalescerTests
         _sends.SentAlone.Concat(_sends.Sent.SelectMany(b => b)).Should().BeEquivalentTo(writes, "every write is sent once");
     }
 
+    [Fact]
+    public async Task A_write_queued_while_the_only_sender_is_leaving_is_still_sent()
+    {
+        // The instant between a sender's last look at the queue and its exit: a write queued then sees the sender still
+        // running and starts none, so only the leaving sender's second look can send it. No gate can hold a sender at
+        // that instant, so two threads race it, round after round, each round on a coalescer of its own: one sends its
+        // write (the gate is open, so its sender runs start to end on its thread), the other queues a write a little
+        // later each round, sweeping across the sender's run. A write left behind stays unanswered.
+        const int rounds = 20_000;
+        var writes = await WritesAsync(2);
+        _sends.Gate.SetResult();
+        var coalescers = Enumerable.Range(0, rounds).Select(_ => _sends.Coalescer(maxSenders: 1, maxBatch: 10, loneWritesAsBatches: true)).ToArray();
+        var calls = new Task<UsageWriteResult>[rounds * 2];
+        var arrivals = 0;
+        var writers = Enumerable.Range(0, 2).Select(writer => new Thread(() =>
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                // Both threads spin until both arrived, so they leave within a fraction of a microsecond of each other
+                // (yielding now and then, in case the other thread is not running).
+                Interlocked.Increment(ref arrivals);
+                for (var spins = 1; Volatile.Read(ref arrivals) < (round + 1) * 2; spins++)
+                {
+                    if (spins % 4096 == 0)
+                    {
+                        Thread.Yield();
+                    }
+                }
+
+                if (writer == 1)
+                {
+                    Thread.SpinWait(round % 128);
+                }
+
+                calls[(round * 2) + writer] = coalescers[round].WriteAsync(writes[writer], CancellationToken.None).AsTask();
+            }
+        })).ToList();
+        writers.ForEach(thread => thread.Start());
+        writers.ForEach(thread => thread.Join());
+
+        try
+        {
+            await Task.WhenAll(calls).WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            // Counted below, with the rounds named.
+        }
+
+        Enumerable.Range(0, calls.Length).Where(i => !calls[i].IsCompleted).Select(i => $"round {i / 2}, writer {i % 2}")
+            .Should().BeEmpty("every queued write is sent, even one queued while the last sender was leaving");
+    }
+
     // Real writes, as the tracker builds them, captured from an in-memory pipeline: the coalescer only passes them on.
     private static async Task<List<UsageWrite>> WritesAsync(int count)
     {

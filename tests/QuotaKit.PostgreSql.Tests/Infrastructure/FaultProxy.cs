@@ -9,7 +9,8 @@ namespace QuotaKit.PostgreSql.Tests.Infrastructure;
 /// <summary>
 /// A TCP proxy on a free loopback port in front of the test PostgreSQL server that injects the faults
 /// <c>pg_terminate_backend</c> cannot time: it lets a statement reach the server and run to completion (commit included),
-/// then swallows the server's whole reply and cuts the connection; and it refuses new connections while told to.
+/// then swallows the server's whole reply and cuts the connection; it refuses new connections while told to; and it
+/// silences open connections, as a network path that drops everything without a reset does.
 /// </summary>
 /// <remarks>
 /// The server-to-client stream is read as PostgreSQL protocol messages (a type byte and a 4-byte length), so "the server
@@ -73,6 +74,18 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>New connections are relayed again.</summary>
     public void AcceptNewConnections() => _refusing = false;
+
+    /// <summary>
+    /// From now on, the connections relayed now forward nothing in either direction, yet stay open: neither side sees an
+    /// error until it gives up waiting. Connections opened later are relayed as usual.
+    /// </summary>
+    public void SilenceOpenConnections()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Silenced = true;
+        }
+    }
 
     /// <summary>Cuts every relayed connection now.</summary>
     public void CutAllConnections()
@@ -151,6 +164,11 @@ public sealed class FaultProxy : IAsyncDisposable
         int read;
         while ((read = await client.ReadAsync(buffer, _stopping.Token)) > 0)
         {
+            if (connection.Silenced)
+            {
+                continue;
+            }
+
             var marker = Volatile.Read(ref _loseReplyMarker);
             if (marker is not null && buffer.AsSpan(0, read).IndexOf(marker) >= 0
                 && Interlocked.CompareExchange(ref _loseReplyMarker, null, marker) == marker)
@@ -172,6 +190,11 @@ public sealed class FaultProxy : IAsyncDisposable
         int read;
         while ((read = await server.ReadAsync(buffer, _stopping.Token)) > 0)
         {
+            if (connection.Silenced)
+            {
+                continue;
+            }
+
             if (!connection.SwallowingReply)
             {
                 await client.WriteAsync(buffer.AsMemory(0, read), _stopping.Token);
@@ -234,6 +257,7 @@ public sealed class FaultProxy : IAsyncDisposable
     {
         private int _cut;
         private bool _swallowingReply;
+        private bool _silenced;
 
         public ProxiedConnection(TcpClient client, TcpClient server)
         {
@@ -250,6 +274,13 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             get => Volatile.Read(ref _swallowingReply);
             set => Volatile.Write(ref _swallowingReply, value);
+        }
+
+        /// <summary>Set to drop everything either side sends from now on, without closing.</summary>
+        public bool Silenced
+        {
+            get => Volatile.Read(ref _silenced);
+            set => Volatile.Write(ref _silenced, value);
         }
 
         public void Cut()

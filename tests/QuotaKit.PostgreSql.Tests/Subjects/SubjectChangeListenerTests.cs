@@ -174,15 +174,61 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
         await listener.StartAsync(CancellationToken.None);
 
-        await WaitUntilAsync(() => Lost().Count >= 3, "three failed opens are logged");
+        await WaitUntilAsync(() => Lost(logs).Count >= 3, "three failed opens are logged");
 
         listener.ExecuteTask!.IsCompleted.Should().BeFalse("a refused session is retried, not the end of the listener (or of the host)");
         await listener.StopAsync(CancellationToken.None);
-        Lost().Take(3).Select(e => e.Message[e.Message.LastIndexOf(" in ", StringComparison.Ordinal)..])
+        Lost(logs).Take(3).Select(e => e.Message[e.Message.LastIndexOf(" in ", StringComparison.Ordinal)..])
             .Should().Equal([" in 100 ms", " in 200 ms", " in 400 ms"], "failures in a row double the wait, and each warning says the wait it starts");
+    }
 
-        List<RecordingLoggerProvider.LogEntry> Lost() =>
-            logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("lost its connection", StringComparison.Ordinal)).ToList();
+    [Fact]
+    public async Task A_session_that_was_up_starts_the_back_off_again_from_its_first_wait()
+    {
+        // Failures in a row grow the wait; a session that came up in between must not leave the next drop at that length.
+        await using var proxy = FaultProxy.Start(_database.ConnectionString);
+        proxy.RefuseNewConnections();
+        var logs = new RecordingLoggerProvider();
+        await using var instance = ListenerThrough(proxy, logs);
+        var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
+        var feed = instance.Services.GetRequiredService<SubjectChangeFeed>();
+        await listener.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => Lost(logs).Count >= 3, "three refused opens are logged (waits of 100, 200 and 400 ms)");
+
+        proxy.AcceptNewConnections();
+        await WaitUntilAsync(() => feed.IsConnected, "the listener connects once the server can be reached");
+        var failuresBeforeTheDrop = Lost(logs).Count;
+        proxy.CutAllConnections();
+        await WaitUntilAsync(() => Lost(logs).Count > failuresBeforeTheDrop, "the dropped session is logged");
+        await listener.StopAsync(CancellationToken.None);
+
+        var waits = Lost(logs).Select(e => e.Message[e.Message.LastIndexOf(" in ", StringComparison.Ordinal)..]).ToList();
+        waits[failuresBeforeTheDrop - 1].Should().NotBe(" in 100 ms", "the refused opens in a row had grown the wait");
+        waits[failuresBeforeTheDrop].Should().Be(" in 100 ms", "the session that was up starts the back-off again from its first wait");
+    }
+
+    [Fact]
+    public async Task A_listening_session_that_goes_silent_is_found_dead_by_the_idle_probe_and_replaced()
+    {
+        // A network path that drops everything without a reset: no error ever arrives on its own, and waiting for
+        // notifications looks the same as a quiet channel. Only the probe sent after a silence, whose reply does not
+        // come within the command timeout, shows that the session is dead.
+        await using var proxy = FaultProxy.Start(_database.ConnectionString);
+        var logs = new RecordingLoggerProvider();
+        await using var instance = ListenerThrough(proxy, logs, probeAfter: TimeSpan.FromMilliseconds(200));
+        var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
+        var feed = instance.Services.GetRequiredService<SubjectChangeFeed>();
+        await listener.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => feed.IsConnected, "the listener connects");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // five probes of a healthy session, which must leave it up
+        Lost(logs).Should().BeEmpty("a probe that gets its reply keeps the session");
+
+        proxy.SilenceOpenConnections();
+
+        await WaitUntilAsync(() => !feed.IsConnected, "the probe's missing reply shows the silent session is dead, and cached subjects expire again");
+        await WaitUntilAsync(() => feed.IsConnected, "the listener listens again on a new session");
+        await listener.StopAsync(CancellationToken.None);
+        Lost(logs).Should().ContainSingle("one session went silent");
     }
 
     [Fact]
@@ -202,6 +248,26 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         await listener.ExecuteTask!.WaitAsync(Patience);
         instance.Services.GetRequiredService<SubjectChangeFeed>().IsConnected.Should().BeFalse();
     }
+
+    /// <summary>
+    /// An instance whose connections go through <paramref name="proxy"/>, logging to <paramref name="logs"/>. A command
+    /// timeout of 1 s, so that a probe whose reply never comes fails within the tests' patience.
+    /// </summary>
+    private TrackerUnderTest ListenerThrough(FaultProxy proxy, RecordingLoggerProvider logs, TimeSpan? probeAfter = null)
+    {
+        var connectionString = new NpgsqlConnectionStringBuilder(proxy.ConnectionString) { Timeout = 2, CommandTimeout = 1 }.ConnectionString;
+        return TrackerUnderTest.Build(
+            q =>
+            {
+                q.UseClock(_clock);
+                TwoPlans.Declare(q);
+                q.UsePostgreSql(connectionString, o => o.SubjectListenerProbeInterval = probeAfter ?? o.SubjectListenerProbeInterval);
+            },
+            services => services.AddLogging(logging => logging.AddProvider(logs)));
+    }
+
+    private static List<RecordingLoggerProvider.LogEntry> Lost(RecordingLoggerProvider logs) =>
+        logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("lost its connection", StringComparison.Ordinal)).ToList();
 
     /// <summary>An instance with its hosted services started, as a generic host starts them; listening once this returns.</summary>
     private Task<RunningInstance> StartedInstanceAsync(string? connectionString = null) =>
