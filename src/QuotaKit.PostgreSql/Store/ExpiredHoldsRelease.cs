@@ -28,6 +28,7 @@ internal static class ExpiredHoldsRelease
         var now = writes[0].RecordedAt;
         for (var i = 1; i < writes.Count; i++)
         {
+            // Stryker disable once Equality : equivalent. On equal instants both branches give the same instant.
             now = writes[i].RecordedAt > now ? writes[i].RecordedAt : now;
         }
 

@@ -54,6 +54,18 @@ public sealed class UnreachableServerTests
             .Should().Contain("the idempotency-key purge");
     }
 
+    [Fact]
+    public async Task A_consume_against_a_server_that_cannot_be_reached_fails_saying_that_nothing_was_written()
+    {
+        await using var instance = Unreachable();
+
+        var failure = await FluentActions.Awaiting(() => instance.Tracker.TryConsumeAsync("unreachable", "images"))
+            .Should().ThrowAsync<QuotaStoreUnavailableException>();
+
+        failure.Which.OutcomeUnknown.Should().BeFalse("no session was opened, so nothing was sent: a retry cannot count the call twice");
+        failure.Which.IsTransient.Should().BeTrue("a refused connection may be accepted later");
+    }
+
     private TrackerUnderTest Unreachable() => TrackerUnderTest.Build(q =>
     {
         q.UseClock(_clock);
