@@ -50,6 +50,7 @@ internal sealed partial class SubjectChangeListener : BackgroundService
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
+                // Stryker disable once Statement : equivalent. The loop's condition checks the same token at once.
                 break;
             }
             catch (Exception exception) when (exception is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
@@ -68,6 +69,7 @@ internal sealed partial class SubjectChangeListener : BackgroundService
                 }
                 catch (OperationCanceledException)
                 {
+                    // Stryker disable once Statement : equivalent. The loop's condition checks the same token at once.
                     break;
                 }
 

@@ -162,6 +162,24 @@ public sealed class WriteCoalescerTests
     }
 
     [Fact]
+    public async Task A_write_queued_at_the_instant_the_only_sender_leaves_is_sent_all_the_same()
+    {
+        // The sender has looked at the queue for the last time and is leaving: a write queued now sees it still running
+        // and starts no sender of its own. The race test below reaches this instant by chance; this one, every time.
+        var writes = await WritesAsync(2);
+        _sends.Gate.SetResult();
+        var coalescer = _sends.Coalescer(maxSenders: 1, maxBatch: 10, loneWritesAsBatches: true);
+        Task<UsageWriteResult>? queuedAsTheSenderLeaves = null;
+        coalescer.SenderLeaving = () => queuedAsTheSenderLeaves ??= coalescer.WriteAsync(writes[1], CancellationToken.None).AsTask();
+
+        await coalescer.WriteAsync(writes[0], CancellationToken.None).AsTask().WaitAsync(Patience);
+
+        queuedAsTheSenderLeaves.Should().NotBeNull("the first write's sender left once");
+        (await queuedAsTheSenderLeaves!.WaitAsync(Patience)).Should().Be(_sends.ResultOf(writes[1]), "the leaving sender's second look sends it");
+        _sends.Sent.Should().HaveCount(2, "one batch per write: the late write came after the first batch was taken");
+    }
+
+    [Fact]
     public async Task A_write_queued_while_the_only_sender_is_leaving_is_still_sent()
     {
         // The instant between a sender's last look at the queue and its exit: a write queued then sees the sender still
