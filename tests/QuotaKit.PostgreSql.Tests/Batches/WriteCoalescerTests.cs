@@ -183,8 +183,8 @@ public sealed class WriteCoalescerTests
     public async Task A_write_queued_while_the_only_sender_is_leaving_is_still_sent()
     {
         // The instant between a sender's last look at the queue and its exit: a write queued then sees the sender still
-        // running and starts none, so only the leaving sender's second look can send it. No gate can hold a sender at
-        // that instant, so two threads race it, round after round, each round on a coalescer of its own: one sends its
+        // running and starts none, so only the leaving sender's second look can send it. The test above holds a sender
+        // there with a seam; here two real threads race for it, round after round, each on a coalescer of its own: one sends its
         // write (the gate is open, so its sender runs start to end on its thread), the other queues a write a little
         // later each round, sweeping across the sender's run. A write left behind stays unanswered.
         const int rounds = 20_000;
