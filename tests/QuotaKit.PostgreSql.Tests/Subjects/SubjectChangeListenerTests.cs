@@ -163,23 +163,15 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         // A port nothing listens on: every open of the listener's own session is refused.
         var port = ClosedPort.Find();
         var logs = new RecordingLoggerProvider();
-        await using var instance = TrackerUnderTest.Build(
-            q =>
-            {
-                q.UseClock(_clock);
-                TwoPlans.Declare(q);
-                q.UsePostgreSql($"Host=127.0.0.1;Port={port};Username=quotakit;Database=postgres;Timeout=2");
-            },
-            services => services.AddLogging(logging => logging.AddProvider(logs)));
-        var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
+        await using var instance = Logging($"Host=127.0.0.1;Port={port};Username=quotakit;Database=postgres;Timeout=2", logs);
+        var listener = ListenerOf(instance);
         await listener.StartAsync(CancellationToken.None);
 
         await WaitUntilAsync(() => Lost(logs).Count >= 3, "three failed opens are logged");
 
         listener.ExecuteTask!.IsCompleted.Should().BeFalse("a refused session is retried, not the end of the listener (or of the host)");
         await listener.StopAsync(CancellationToken.None);
-        Lost(logs).Take(3).Select(e => e.Message[e.Message.LastIndexOf(" in ", StringComparison.Ordinal)..])
-            .Should().Equal([" in 100 ms", " in 200 ms", " in 400 ms"], "failures in a row double the wait, and each warning says the wait it starts");
+        WaitsStated(logs).Take(3).Should().Equal([" in 100 ms", " in 200 ms", " in 400 ms"], "failures in a row double the wait, and each warning says the wait it starts");
     }
 
     [Fact]
@@ -190,7 +182,7 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         proxy.RefuseNewConnections();
         var logs = new RecordingLoggerProvider();
         await using var instance = ListenerThrough(proxy, logs);
-        var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
+        var listener = ListenerOf(instance);
         var feed = instance.Services.GetRequiredService<SubjectChangeFeed>();
         await listener.StartAsync(CancellationToken.None);
         await WaitUntilAsync(() => Lost(logs).Count >= 3, "three refused opens are logged (waits of 100, 200 and 400 ms)");
@@ -202,7 +194,7 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         await WaitUntilAsync(() => Lost(logs).Count > failuresBeforeTheDrop, "the dropped session is logged");
         await listener.StopAsync(CancellationToken.None);
 
-        var waits = Lost(logs).Select(e => e.Message[e.Message.LastIndexOf(" in ", StringComparison.Ordinal)..]).ToList();
+        var waits = WaitsStated(logs);
         waits[failuresBeforeTheDrop - 1].Should().NotBe(" in 100 ms", "the refused opens in a row had grown the wait");
         waits[failuresBeforeTheDrop].Should().Be(" in 100 ms", "the session that was up starts the back-off again from its first wait");
     }
@@ -216,7 +208,7 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
         await using var proxy = FaultProxy.Start(_database.ConnectionString);
         var logs = new RecordingLoggerProvider();
         await using var instance = ListenerThrough(proxy, logs, probeAfter: TimeSpan.FromMilliseconds(200));
-        var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
+        var listener = ListenerOf(instance);
         var feed = instance.Services.GetRequiredService<SubjectChangeFeed>();
         await listener.StartAsync(CancellationToken.None);
         await WaitUntilAsync(() => feed.IsConnected, "the listener connects");
@@ -240,7 +232,7 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
             TwoPlans.Declare(q);
             q.UsePostgreSql(_database.ConnectionString, o => o.ListenForSubjectChanges = false);
         });
-        var listener = instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
+        var listener = ListenerOf(instance);
 
         await listener.StartAsync(CancellationToken.None);
 
@@ -256,7 +248,12 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
     private TrackerUnderTest ListenerThrough(FaultProxy proxy, RecordingLoggerProvider logs, TimeSpan? probeAfter = null)
     {
         var connectionString = new NpgsqlConnectionStringBuilder(proxy.ConnectionString) { Timeout = 2, CommandTimeout = 1 }.ConnectionString;
-        return TrackerUnderTest.Build(
+        return Logging(connectionString, logs, probeAfter);
+    }
+
+    /// <summary>An instance on <paramref name="connectionString"/> that logs to <paramref name="logs"/>; its hosted services are not started.</summary>
+    private TrackerUnderTest Logging(string connectionString, RecordingLoggerProvider logs, TimeSpan? probeAfter = null) =>
+        TrackerUnderTest.Build(
             q =>
             {
                 q.UseClock(_clock);
@@ -264,7 +261,13 @@ public sealed class SubjectChangeListenerTests : IClassFixture<MigratedDatabase>
                 q.UsePostgreSql(connectionString, o => o.SubjectListenerProbeInterval = probeAfter ?? o.SubjectListenerProbeInterval);
             },
             services => services.AddLogging(logging => logging.AddProvider(logs)));
-    }
+
+    private static SubjectChangeListener ListenerOf(TrackerUnderTest instance) =>
+        instance.Services.GetServices<IHostedService>().OfType<SubjectChangeListener>().Single();
+
+    /// <summary>The wait each "lost its connection" warning says it starts, as " in N ms", in order.</summary>
+    private static List<string> WaitsStated(RecordingLoggerProvider logs) =>
+        Lost(logs).Select(e => e.Message[e.Message.LastIndexOf(" in ", StringComparison.Ordinal)..]).ToList();
 
     private static List<RecordingLoggerProvider.LogEntry> Lost(RecordingLoggerProvider logs) =>
         logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains("lost its connection", StringComparison.Ordinal)).ToList();
