@@ -42,6 +42,10 @@ public sealed class ReservationSettlement
     /// <summary>The counter's units right after the settlement, other holds included.</summary>
     public long Used { get; }
 
+    /// <summary>How many of <see cref="Used"/> the period drew from credit blocks, right after the settlement; 0 without
+    /// blocks.</summary>
+    public long BlocksBurned { get; init; }
+
     /// <summary>The limit as of the settlement.</summary>
     public FeatureLimit Limit { get; }
 
@@ -51,9 +55,10 @@ public sealed class ReservationSettlement
     /// <summary>When the hold expired or would have.</summary>
     public Instant ExpiresAt { get; }
 
-    /// <summary>True when the commit took the counter past a hard limit (more was used than held). New consumes and
-    /// reservations are refused until the period ends or units are refunded.</summary>
-    public bool HardLimitExceeded => Limit is { Kind: LimitKind.Limited, IsSoft: false } && Used > Limit.Value;
+    /// <summary>True when the commit took the plan's part of the counter past a hard limit (more was used than held, and
+    /// credit blocks could not cover it). New consumes and reservations are refused until the period ends or units are
+    /// refunded.</summary>
+    public bool HardLimitExceeded => Limit is { Kind: LimitKind.Limited, IsSoft: false } && Used - BlocksBurned > Limit.Value;
 
     /// <inheritdoc />
     public override string ToString() => $"{Reservation}: {State}, committed {CommittedAmount} of {HeldAmount} held, used {Used}";

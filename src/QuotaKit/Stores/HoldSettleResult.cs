@@ -17,6 +17,10 @@ public readonly record struct HoldSettleResult(
     bool Found, ReservationState State, bool Changed, long HeldAmount, long SettledAmount, long Used, int AlertLevelBefore,
     int AlertLevelAfter, UsagePeriod Period, Instant ExpiresAt)
 {
+    /// <summary>For a store that keeps credit blocks: how many of <see cref="Used"/> the hold's period has burned from
+    /// credit blocks after the call. 0 otherwise.</summary>
+    public long BlocksBurned { get; init; }
+
     /// <summary>No such hold.</summary>
     public static HoldSettleResult NotFound => default;
 }

@@ -26,7 +26,7 @@ public abstract class UsageStore
     /// <summary>
     /// Applies <paramref name="write"/> atomically: claims its idempotency key (a key already stored for the subject makes
     /// this a replay: return <see cref="UsageWriteResult.Replayed"/> and change nothing), locks the counter of the write's
-    /// period (creating it for the first write of the period), decides with <see cref="UsageWrite.Apply"/> against the
+    /// period (creating it for the first write of the period), decides with <see cref="UsageWrite.Apply(long)"/> against the
     /// value it holds under that lock, stores the new value, the limit's number and the alert level
     /// (<see cref="UsageWrite.AlertLevelAt"/>, never lowered), and records the event when
     /// <see cref="UsageWrite.RecordEvent"/> or a key asks for it. Concurrent writes of one counter must be serialised, so
@@ -149,6 +149,42 @@ public abstract class UsageStore
     /// <exception cref="QuotaStoreUnavailableException">The store could not be reached or failed.</exception>
     public virtual ValueTask<HoldSettleResult> SettleHoldAsync(HoldSettleRequest request, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} does not support reservations (SupportsReservations is false).");
+
+    /// <summary>
+    /// Whether this store keeps credit blocks (docs/concepts.md, "Credit blocks"): it implements
+    /// <see cref="AddCreditBlockAsync"/> and <see cref="ReadCreditBlocksAsync"/>, and every write, batched or single, and
+    /// every settle spends and gives back blocks atomically with the counter:
+    /// <list type="bullet">
+    /// <item>A write is decided with <see cref="UsageWrite.Apply(long, long, long)"/> against the counter's usage, the units
+    /// its period burned from blocks so far, and the units left in the subject's blocks of the feature usable at
+    /// <see cref="UsageWrite.OccurredAt"/> (<see cref="CreditBlock.IsUsableAt"/>), read under their locks, taken after the
+    /// counter's in <see cref="CreditBlock.BurnOrder"/>. It burns <see cref="UsageWriteDecision.BurnFromBlocks"/> in that
+    /// order, or gives back <see cref="UsageWriteDecision.ReturnToBlocks"/> to the blocks the period burned, the last in
+    /// that order first, and keeps per period what it burned from each block (history's <see cref="StoredPeriod.Burns"/>).
+    /// It answers <see cref="UsageWriteResult.BlocksBurned"/> and <see cref="UsageWriteResult.BlocksRemaining"/>.</item>
+    /// <item>A released or expired hold, and a commit of fewer units than held, give the difference back to the blocks of
+    /// the hold's period first (as a refund does); a commit of more units than held burns the excess the plan cannot
+    /// cover from the usable blocks, as far as they reach (as an increment does).</item>
+    /// <item>A replay burns and gives back nothing.</item>
+    /// </list>
+    /// False by default: QuotaKit then refuses <see cref="IQuotaAdministration.AddCreditBlockAsync"/> with
+    /// <see cref="NotSupportedException"/>, and decides without blocks.
+    /// </summary>
+    public virtual bool SupportsCreditBlocks => false;
+
+    /// <summary>Stores a new credit block of <paramref name="subjectId"/>, as given (nothing burned yet).</summary>
+    /// <exception cref="NotSupportedException">The store does not keep credit blocks (the default).</exception>
+    /// <exception cref="QuotaStoreUnavailableException">The store could not be reached or failed.</exception>
+    public virtual Task AddCreditBlockAsync(string subjectId, CreditBlock block, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} does not keep credit blocks (SupportsCreditBlocks is false).");
+
+    /// <summary>
+    /// Every credit block of <paramref name="subjectId"/>, spent and expired ones included, in
+    /// <see cref="CreditBlock.BurnOrder"/>, with what each has burned. Empty by default.
+    /// </summary>
+    /// <exception cref="QuotaStoreUnavailableException">The store could not be reached or failed.</exception>
+    public virtual Task<IReadOnlyList<CreditBlock>> ReadCreditBlocksAsync(string subjectId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CreditBlock>>([]);
 
     /// <summary>
     /// Whether this store keeps a version per subject (<see cref="SubjectContext.Version"/>, returned by its

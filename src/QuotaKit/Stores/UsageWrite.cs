@@ -124,6 +124,19 @@ public sealed class UsageWrite
         return new UsageWriteDecision(outcome, usedAfter);
     }
 
+    /// <summary>
+    /// Decides the write, as <see cref="Apply(long)"/>, for a store that keeps credit blocks
+    /// (<see cref="UsageStore.SupportsCreditBlocks"/>): against a counter holding <paramref name="used"/> units, of which
+    /// its period burned <paramref name="blocksBurned"/> from blocks, with <paramref name="blocksAvailable"/> units left in
+    /// the subject's blocks of the feature usable at <see cref="OccurredAt"/>. The decision says how many units to burn
+    /// (<see cref="UsageWriteDecision.BurnFromBlocks"/>, in <see cref="CreditBlock.BurnOrder"/>) or to give back
+    /// (<see cref="UsageWriteDecision.ReturnToBlocks"/>, in the reverse order, to the blocks this period burned). A store
+    /// calls this while it holds the counter's lock and the blocks' locks.
+    /// </summary>
+    /// <exception cref="InvalidAmountException">The counter would exceed <see cref="long.MaxValue"/>.</exception>
+    public UsageWriteDecision Apply(long used, long blocksBurned, long blocksAvailable) =>
+        UsageRules.DecideWithBlocks(Operation, used, Amount, Limit, blocksBurned, blocksAvailable);
+
     /// <summary>The highest alert threshold a counter at <paramref name="used"/> has reached; 0 when none. A store keeps
     /// the highest level reached in the period and never lowers it.</summary>
     public int AlertLevelAt(long used) => QuotaKit.AlertThresholds.HighestReached(_alertThresholds, used, Limit);

@@ -35,6 +35,18 @@ public readonly record struct UsageWriteResult
     /// one fire once.</summary>
     public int AlertLevelAfter { get; }
 
+    /// <summary>
+    /// For a store that keeps credit blocks: how many of <see cref="Used"/> the counter's period has burned from credit
+    /// blocks after the write (the plan's allowance used is <see cref="Used"/> minus this). 0 otherwise, and for replays.
+    /// </summary>
+    public long BlocksBurned { get; init; }
+
+    /// <summary>
+    /// For a store that keeps credit blocks: the units left after the write in the subject's blocks of the feature usable
+    /// at the write's instant. <c>null</c> when the store does not keep blocks, and for replays.
+    /// </summary>
+    public long? BlocksRemaining { get; init; }
+
     /// <summary>The first call with the same idempotency key, when this write was a replay; <c>null</c> otherwise.</summary>
     public StoredUsageCall? Replay { get; }
 

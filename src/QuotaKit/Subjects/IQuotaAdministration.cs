@@ -61,4 +61,38 @@ public interface IQuotaAdministration
     /// <exception cref="NotSupportedException">The store does not support resets.</exception>
     Task<bool> ResetAsync(string subjectId, string featureKey, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{GetType().Name} does not implement ResetAsync.");
+
+    /// <summary>
+    /// Adds a credit block: <paramref name="amount"/> units of the feature the subject can spend once, across periods,
+    /// after the plan's allowance of each period is used up (docs/concepts.md, "Credit blocks"). Blocks burn in one order:
+    /// the lowest <paramref name="priority"/> first, then the one that ends first, then the oldest. Unlike
+    /// <see cref="AddGrantAsync"/> (extra units in every period of its window), a block's units are spent once.
+    /// </summary>
+    /// <param name="subjectId">The subject.</param>
+    /// <param name="featureKey">A counter feature (<see cref="FeatureAggregation.Sum"/>).</param>
+    /// <param name="amount">The units; positive.</param>
+    /// <param name="validFrom">The first instant the block can be burned; <c>null</c> for now.</param>
+    /// <param name="validUntil">The first instant it can no longer be burned; <c>null</c> when it never ends.</param>
+    /// <param name="priority">Lower burns first; 0 by default.</param>
+    /// <param name="reason">Why it was granted, at most <see cref="CreditBlock.MaxReasonLength"/> characters.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored block, with its id.</returns>
+    /// <exception cref="InvalidSubjectException">The subject id is invalid.</exception>
+    /// <exception cref="UnknownFeatureException">The feature is not declared.</exception>
+    /// <exception cref="FeatureKindMismatchException">The feature is a gauge.</exception>
+    /// <exception cref="InvalidAmountException">The amount is not positive.</exception>
+    /// <exception cref="ArgumentException">The window is empty or outside the supported instants, or the reason is too long.</exception>
+    /// <exception cref="NotSupportedException">The store does not keep credit blocks.</exception>
+    Task<CreditBlock> AddCreditBlockAsync(
+        string subjectId, string featureKey, long amount, Instant? validFrom = null, Instant? validUntil = null, int priority = 0,
+        string? reason = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not implement AddCreditBlockAsync.");
+
+    /// <summary>
+    /// Every credit block of the subject, spent and expired ones included, in burn order, each with what it has burned
+    /// (<see cref="CreditBlock.Burned"/>) and what is left (<see cref="CreditBlock.Remaining"/>).
+    /// </summary>
+    /// <exception cref="InvalidSubjectException">The subject id is invalid.</exception>
+    Task<IReadOnlyList<CreditBlock>> GetCreditBlocksAsync(string subjectId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not implement GetCreditBlocksAsync.");
 }

@@ -77,6 +77,34 @@ internal sealed class QuotaAdministration : IQuotaAdministration
         return ChangeAsync(subjectId, now => _subjects.AddGrantAsync(subjectId, grant, now, cancellationToken));
     }
 
+    public async Task<CreditBlock> AddCreditBlockAsync(
+        string subjectId, string featureKey, long amount, Instant? validFrom = null, Instant? validUntil = null, int priority = 0,
+        string? reason = null, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        var feature = _runtime.GetFeature(featureKey);
+        UsageOperation.Consume.RequireFits(feature, "AddCreditBlock");
+        UsageArguments.ValidatePositive(amount);
+        var now = _clock.GetCurrentInstant();
+        var from = validFrom ?? now;
+        CreditBlockArguments.ValidateWindow(from, validUntil);
+        CreditBlockArguments.ValidateReason(reason);
+        if (!_usage.SupportsCreditBlocks)
+        {
+            throw new NotSupportedException($"{_usage.GetType().Name} does not keep credit blocks (SupportsCreditBlocks is false).");
+        }
+
+        var block = new CreditBlock(Guid.CreateVersion7(now.ToDateTimeOffset()), feature.Key, amount, 0, priority, from, validUntil, now, reason);
+        await _usage.AddCreditBlockAsync(subjectId, block, cancellationToken).ConfigureAwait(false);
+        return block;
+    }
+
+    public Task<IReadOnlyList<CreditBlock>> GetCreditBlocksAsync(string subjectId, CancellationToken cancellationToken = default)
+    {
+        UsageArguments.ValidateSubject(subjectId);
+        return _usage.ReadCreditBlocksAsync(subjectId, cancellationToken);
+    }
+
     public Task<SubjectContext> GetSubjectAsync(string subjectId, CancellationToken cancellationToken = default)
     {
         UsageArguments.ValidateSubject(subjectId);

@@ -36,14 +36,28 @@ public sealed class UsageDecision
     /// <summary>The limit in force (plan, override and grants).</summary>
     public FeatureLimit Limit { get; }
 
-    /// <summary>Units left before the limit; <c>null</c> when unlimited; never negative.</summary>
-    public long? Remaining => Limit.RemainingAfter(Used);
+    /// <summary>
+    /// Units left: what the plan's allowance leaves (the limit minus the plan's part of <see cref="Used"/>) plus
+    /// <see cref="BlocksRemaining"/>. <c>null</c> when unlimited; never negative.
+    /// </summary>
+    public long? Remaining => Limit.Kind == LimitKind.Limited
+        ? CreditBalances.Add(Limit.RemainingAfter(Used - BlocksBurned)!.Value, BlocksRemaining ?? 0)
+        : Limit.RemainingAfter(Used);
 
-    /// <summary>Whether usage is over a soft limit (alerts only).</summary>
-    public bool SoftLimitExceeded => Limit is { Kind: LimitKind.Limited, IsSoft: true } && Used > Limit.Value;
+    /// <summary>How many of <see cref="Used"/> the period drew from credit blocks (docs/concepts.md, "Credit blocks"); the
+    /// plan's allowance covered the rest. 0 without blocks, and for a replay.</summary>
+    public long BlocksBurned { get; init; }
 
-    /// <summary>Whether usage is over a hard limit (possible through <see cref="IUsageTracker.IncrementAsync"/>).</summary>
-    public bool HardLimitExceeded => Limit is { Kind: LimitKind.Limited, IsSoft: false } && Used > Limit.Value;
+    /// <summary>The units left in the subject's credit blocks of the feature usable at the call's instant, after the call;
+    /// <c>null</c> when the store keeps no blocks, and for a replay.</summary>
+    public long? BlocksRemaining { get; init; }
+
+    /// <summary>Whether the plan's part of usage is over a soft limit (alerts only).</summary>
+    public bool SoftLimitExceeded => Limit is { Kind: LimitKind.Limited, IsSoft: true } && Used - BlocksBurned > Limit.Value;
+
+    /// <summary>Whether the plan's part of usage is over a hard limit (possible through
+    /// <see cref="IUsageTracker.IncrementAsync"/>, when credit blocks cannot cover the excess).</summary>
+    public bool HardLimitExceeded => Limit is { Kind: LimitKind.Limited, IsSoft: false } && Used - BlocksBurned > Limit.Value;
 
     /// <summary>The period <c>[start, end)</c> the usage counted in.</summary>
     public UsagePeriod Period { get; }

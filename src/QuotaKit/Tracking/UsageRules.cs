@@ -2,7 +2,7 @@ namespace QuotaKit;
 
 /// <summary>
 /// What an operation does to a counter: the rules every store applies (the PostgreSQL store in SQL,
-/// <c>quotakit.record_usage</c>; others through <see cref="UsageWrite.Apply"/>), and every check.
+/// <c>quotakit.record_usage</c>; others through <see cref="UsageWrite.Apply(long)"/>), and every check.
 /// </summary>
 internal static class UsageRules
 {
@@ -29,6 +29,19 @@ internal static class UsageRules
         try
         {
             return Decide(UsageOperation.Consume, used, amount, limit).Outcome;
+        }
+        catch (InvalidAmountException)
+        {
+            return UsageOutcome.LimitExceeded;
+        }
+    }
+
+    /// <summary><see cref="Preview"/> with credit blocks (<see cref="DecideWithBlocks"/>).</summary>
+    public static UsageOutcome PreviewWithBlocks(long used, long amount, FeatureLimit limit, long blocksBurned, long blocksAvailable)
+    {
+        try
+        {
+            return DecideWithBlocks(UsageOperation.Consume, used, amount, limit, blocksBurned, blocksAvailable).Outcome;
         }
         catch (InvalidAmountException)
         {
@@ -65,5 +78,53 @@ internal static class UsageRules
         }
 
         return (UsageOutcome.Allowed, used + amount);
+    }
+
+    /// <summary>
+    /// <see cref="Decide"/> for a counter whose period has burned <paramref name="blocksBurned"/> of its
+    /// <paramref name="used"/> units from credit blocks, with <paramref name="blocksAvailable"/> units left in the blocks
+    /// usable at the write's instant. The plan's allowance is spent first: only the part of a consume or increment past
+    /// <c>limit - (used - blocksBurned)</c> burns blocks. A hard limit refuses a consume that the plan and the blocks
+    /// together cannot cover, and burns nothing; otherwise the blocks cover what they can and the rest goes over the
+    /// plan's limit, as without blocks. Blocks never enable a disabled feature and are never burned under an unlimited
+    /// one. A refund gives back to the blocks first, up to what the period burned.
+    /// </summary>
+    /// <exception cref="InvalidAmountException">The counter would exceed <see cref="long.MaxValue"/>.</exception>
+    public static UsageWriteDecision DecideWithBlocks(
+        UsageOperation operation, long used, long amount, FeatureLimit limit, long blocksBurned, long blocksAvailable)
+    {
+        if (operation == UsageOperation.Refund)
+        {
+            return new UsageWriteDecision(UsageOutcome.Allowed, Math.Max(0, used - amount)) { ReturnToBlocks = Math.Min(amount, blocksBurned) };
+        }
+
+        var planUsed = Math.Max(used - blocksBurned, 0);
+        if (operation is not (UsageOperation.Consume or UsageOperation.Increment) || limit.Kind != LimitKind.Limited)
+        {
+            var (plain, after) = Decide(operation, used, amount, limit);
+            return new UsageWriteDecision(plain, after);
+        }
+
+        var need = BeyondPlan(planUsed, amount, limit.Value);
+        var (enforce, deniedOutcome) = WriteRule(operation, limit);
+        if (enforce && need > blocksAvailable)
+        {
+            return new UsageWriteDecision(deniedOutcome, used);
+        }
+
+        if (used > long.MaxValue - amount)
+        {
+            throw new InvalidAmountException(amount, $"the counter is at {used} and would exceed {long.MaxValue}. Nothing was written; refund units or wait for the next period.");
+        }
+
+        return new UsageWriteDecision(UsageOutcome.Allowed, used + amount) { BurnFromBlocks = Math.Min(need, blocksAvailable) };
+    }
+
+    /// <summary>The part of <paramref name="amount"/> the plan's allowance (<paramref name="limit"/>, of which
+    /// <paramref name="planUsed"/> is used) cannot cover; 0 when it fits. Written without a sum that could overflow.</summary>
+    public static long BeyondPlan(long planUsed, long amount, long limit)
+    {
+        var planLeft = planUsed >= limit ? 0 : limit - planUsed;
+        return amount > planLeft ? amount - planLeft : 0;
     }
 }

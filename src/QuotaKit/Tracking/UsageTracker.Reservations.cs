@@ -78,7 +78,10 @@ public sealed partial class UsageTracker
         // The tracker's own retry that finds the settlement its lost first attempt made answers as the first attempt would have.
         var settledByThisCall = result.Changed || (retried && SettlesAsAsked(request, result));
         var settlement = new ReservationSettlement(
-            reservation, result.State, !settledByThisCall, result.HeldAmount, result.SettledAmount, result.Used, limit, result.Period, result.ExpiresAt);
+            reservation, result.State, !settledByThisCall, result.HeldAmount, result.SettledAmount, result.Used, limit, result.Period, result.ExpiresAt)
+        {
+            BlocksBurned = result.BlocksBurned,
+        };
         ThrowIfContradicts(request, settlement);
 
         var operation = commit ? "commit" : "release";

@@ -225,7 +225,11 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter, IUsageRes
     {
         if (result.Replay is not { } first)
         {
-            return new UsageDecision(write.SubjectId, write.FeatureKey, result.Outcome, result.Used, write.Limit, result.Period, isReplay: false);
+            return new UsageDecision(write.SubjectId, write.FeatureKey, result.Outcome, result.Used, write.Limit, result.Period, isReplay: false)
+            {
+                BlocksBurned = result.BlocksBurned,
+                BlocksRemaining = result.BlocksRemaining,
+            };
         }
 
         if (first.DifferenceFrom(write) is { } difference)
