@@ -54,6 +54,23 @@ public sealed class HoldSettleRequest
     /// <summary>The highest alert threshold <paramref name="used"/> reaches under <see cref="Limit"/> (0 if none).</summary>
     public int AlertLevelAt(long used) => QuotaKit.AlertThresholds.HighestReached(_alertThresholds, used, Limit);
 
+    /// <summary>
+    /// For a store that keeps credit blocks (<see cref="UsageStore.SupportsCreditBlocks"/>): the units a commit of
+    /// <see cref="ActualAmount"/> burns from the usable blocks (in <see cref="CreditBlock.BurnOrder"/>) when more was used
+    /// than held: the excess the plan's allowance (<see cref="Limit"/>) cannot cover, as far as the blocks reach; the rest
+    /// goes over the limit (the work is done). 0 for a commit of no more than held, and under a limit that is not a number.
+    /// Units given back (a release, an expiry, a commit of fewer units than held) go to the blocks the period burned
+    /// first, up to <paramref name="blocksBurned"/>, the last burned first.
+    /// </summary>
+    /// <param name="used">The counter's usage, the hold's units included.</param>
+    /// <param name="heldAmount">The hold's units.</param>
+    /// <param name="blocksBurned">What the hold's period has burned from blocks.</param>
+    /// <param name="blocksAvailable">The units left in the subject's blocks of the feature usable at <see cref="RecordedAt"/>.</param>
+    public long BlocksToBurnOnCommit(long used, long heldAmount, long blocksBurned, long blocksAvailable) =>
+        !Commit || ActualAmount <= heldAmount || Limit.Kind != LimitKind.Limited
+            ? 0
+            : Math.Min(UsageRules.BeyondPlan(Math.Max(used - blocksBurned, 0), ActualAmount - heldAmount, Limit.Value), blocksAvailable);
+
     /// <inheritdoc />
     public override string ToString() => $"{(Commit ? "commit" : "release")} of hold {HoldId} of '{FeatureKey}' for subject '{SubjectId}'";
 }
