@@ -9,8 +9,9 @@ public static class SqlMutants
 {
     public static IReadOnlyList<SqlMutant> All { get; } =
     [
-        new("first request of a period: amount > limit flipped to >=",
-            "AND p_amount > p_limit AND", "AND p_amount >= p_limit AND"),
+        // Left out as equivalent since version 8: "first request of a period: amount > limit flipped to >=". The refusal
+        // of a first request under a numeric limit also needs amount - limit > the usable blocks' units (never negative),
+        // which an amount equal to the limit never passes; a disabled feature's limit is 0 and amounts are positive.
         new("first request refused over the limit still creates the period's row",
             "IF NOT v_found AND p_enforce AND p_operation IN ('consume', 'increment') AND p_amount > p_limit AND",
             "IF false AND"),
@@ -24,8 +25,6 @@ public static class SqlMutants
             "v_refused := p_enforce AND v_burned < v_need;", "v_refused := false;"),
         new("enforce flag ignored (soft limits enforced)",
             "v_refused := p_enforce AND v_burned < v_need;", "v_refused := v_burned < v_need;"),
-        new("a disabled feature's consume allowed (the check of other limits removed)",
-            "v_refused := p_enforce AND v_used > p_limit - p_amount;", "v_refused := false;"),
         new("denied call reports the usage it refused",
             "v_outcome := p_denied_outcome; v_new_used := v_used;", "v_outcome := p_denied_outcome;"),
         new("FOR UPDATE removed from the read of an existing counter",
@@ -124,8 +123,7 @@ public static class SqlMutants
         new("blocks_remaining counts spent blocks' windows at the end (usable valid_until > flipped to >=)",
             "OR u.valid_until > p_at)", "OR u.valid_until >= p_at)", "credit_blocks_usable.v8.sql"),
         new("an expired hold gives nothing back to the blocks",
-            "v_returned := quotakit.return_credit_blocks_v8(", "v_returned := 0 * quotakit.return_credit_blocks_v8(",
-            "release_expired_holds.v8.sql"),
+            "IF v_blocks_burned > 0 THEN", "IF false THEN", "release_expired_holds.v8.sql"),
         new("a released hold gives nothing back to the blocks",
             "v_new_blocks_burned := v_blocks_burned - quotakit.return_credit_blocks_v8(p_subject_id, p_feature_key, h.period_start, least(h.amount, v_blocks_burned));",
             "v_new_blocks_burned := v_blocks_burned;", "settle_hold.v8.sql"),
