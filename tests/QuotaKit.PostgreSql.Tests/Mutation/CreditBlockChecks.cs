@@ -19,6 +19,7 @@ internal static class CreditBlockChecks
         ("a hard limit burns all it needs or nothing, and a first request over the limit burns blocks", AllOrNothingAsync),
         ("a burn writes no credit burns for spent blocks", SpentBlocksAsync),
         ("released and expired holds give back to the blocks, a commit past the hold burns", HoldsAsync),
+        ("racing writers of two periods share a block and never burn past it", RaceAsync),
     ];
 
     private static readonly Instant Monday0900 = Instant.FromUtc(2025, 3, 10, 9, 0);
@@ -125,6 +126,40 @@ internal static class CreditBlockChecks
 
         (settlement.Used, settlement.BlocksBurned).Should().Be((5L, 2L), "the 2 past the hold and the plan burn the block");
         (await BurnedAsync(host, "cb-commit")).Should().Equal([(committed.Id, 2L)]);
+    }
+
+    /// <summary>
+    /// Writers of two periods of one feature lock two counters but the same blocks: only the blocks' locks (taken in burn
+    /// order) keep them from burning the same units twice. 16 callers consume one unit each, four times, half of them
+    /// in yesterday's period, against the plan's 3 a day and one block of 20: exactly 26 are allowed, the block is spent.
+    /// </summary>
+    private static async Task RaceAsync(string connectionString)
+    {
+        const int Callers = 16;
+        const int AttemptsEach = 4;
+        await using var host = Host(connectionString, out _);
+        await Task.WhenAll(Enumerable.Range(0, Callers).Select(i => host.Tracker.GetUsageAsync($"warm-up-{i}")));
+        var yesterday = new UsageOptions { At = Monday0900 - Duration.FromDays(1) };
+        for (var round = 0; round < 3; round++)
+        {
+            var subject = $"cb-race-{round}";
+            var block = await host.Admin.AddCreditBlockAsync(subject, "images", 20, validFrom: Monday0900 - Duration.FromDays(2));
+            var gate = new StartingGate(Callers);
+            var allowed = await Task.WhenAll(Enumerable.Range(0, Callers).Select(caller => Task.Run(async () =>
+            {
+                await gate.ArriveAndWaitAsync();
+                var count = 0;
+                for (var i = 0; i < AttemptsEach; i++)
+                {
+                    count += (await host.Tracker.TryConsumeAsync(subject, "images", 1, caller % 2 == 0 ? yesterday : null)).Allowed ? 1 : 0;
+                }
+
+                return count;
+            })));
+
+            allowed.Sum().Should().Be(3 + 3 + 20, subject);
+            (await BurnedAsync(host, subject)).Should().Equal([(block.Id, 20L)], subject);
+        }
     }
 
     private static async Task<List<(Guid Id, long Burned)>> BurnedAsync(TrackerUnderTest host, string subject) =>

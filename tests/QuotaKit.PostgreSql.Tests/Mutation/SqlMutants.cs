@@ -129,5 +129,8 @@ public static class SqlMutants
             "v_new_blocks_burned := v_blocks_burned;", "settle_hold.v8.sql"),
         new("a commit past the hold burns nothing",
             "h.period_start, p_now, v_need, false);", "h.period_start, p_now, 0, false);", "settle_hold.v8.sql"),
+        new("FOR UPDATE removed from the burn's read of the usable blocks",
+            "ORDER BY b.priority, b.valid_until, b.created_at, b.id FOR UPDATE LOOP",
+            "ORDER BY b.priority, b.valid_until, b.created_at, b.id LOOP", "burn_credit_blocks.v8.sql"),
     ];
 }
