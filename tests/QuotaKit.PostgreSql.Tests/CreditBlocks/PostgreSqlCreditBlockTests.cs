@@ -127,6 +127,37 @@ public sealed class PostgreSqlCreditBlockTests : IClassFixture<MigratedDatabase>
     }
 
     [Fact]
+    public async Task A_commit_of_fewer_units_than_held_gives_the_rest_back_to_the_blocks_first()
+    {
+        var subject = NewSubject();
+        await using var host = Host(out _);
+        var block = await host.Admin.AddCreditBlockAsync(subject, "images", 5);
+        await host.Tracker.TryConsumeAsync(subject, "images", 2);
+        var hold = (await host.Reservations.ReserveAsync(subject, "images", 4, Duration.FromMinutes(5))).Reservation!;
+        var whileHeld = await BurnedAsync(host, subject);
+
+        var settlement = await host.Reservations.CommitAsync(hold, 2);
+
+        whileHeld.Should().Equal((block.Id, 3L));
+        (settlement.Used, settlement.BlocksBurned).Should().Be((4L, 1L), "2 of the 4 held are given back, to the block first");
+        (await BurnedAsync(host, subject)).Should().Equal((block.Id, 1L));
+    }
+
+    [Fact]
+    public async Task A_refund_in_a_batch_gives_back_to_the_blocks_its_period_burned()
+    {
+        var subject = NewSubject();
+        await using var host = Host(out _, coalesce: true);
+        var block = await host.Admin.AddCreditBlockAsync(subject, "images", 5);
+        await host.Tracker.TryConsumeAsync(subject, "images", 6);
+
+        var refund = await host.Tracker.RefundAsync(subject, "images", 2);
+
+        (refund.Used, refund.BlocksBurned, refund.BlocksRemaining).Should().Be((4L, 1L, (long?)4L));
+        (await BurnedAsync(host, subject)).Should().Equal((block.Id, 1L));
+    }
+
+    [Fact]
     public async Task A_reset_at_the_period_start_forgets_the_periods_burns_and_the_blocks_stay_burned()
     {
         var subject = NewSubject();
