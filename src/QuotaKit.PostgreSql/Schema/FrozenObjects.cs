@@ -11,7 +11,7 @@ namespace QuotaKit.PostgreSql;
 internal static class FrozenObjects
 {
     /// <summary>The schema version this QuotaKit needs and its newest migration installs.</summary>
-    public const int CurrentVersion = 7;
+    public const int CurrentVersion = 8;
 
     /// <summary>The statements that take a database from version <paramref name="version"/> − 1 to <paramref name="version"/>.</summary>
     public static IReadOnlyList<string> Up(int version) => version switch
@@ -39,6 +39,16 @@ internal static class FrozenObjects
         // Version 7: the write's subject check as a PL/pgSQL statement, whose plan the session keeps, instead of a SQL
         // function that PostgreSQL planned again on every write (the hot path's cost since version 3). Same answers.
         7 => [Read("record_usage.v7.sql"), Read("reserve_usage.v7.sql"), Read("schema_version.v7.sql")],
+
+        // Version 8: credit blocks (issue 15 part 3), balances of units a subject spends once, across periods, after the
+        // plan's allowance of a period is used up; every write, batch and settle burns and gives them back with its counter.
+        8 =>
+        [
+            Read("credit_blocks.v8.sql"), Read("credit_blocks_usable.v8.sql"), Read("burn_credit_blocks.v8.sql"),
+            Read("return_credit_blocks.v8.sql"), Read("release_expired_holds.v8.sql"), Read("record_usage.v8.sql"),
+            Read("reserve_usage.v8.sql"), Read("record_usage_batch.v8.sql"), Read("settle_hold.v8.sql"),
+            Read("reset_counter.v8.sql"), Read("schema_version.v8.sql"),
+        ],
         _ => throw UnknownVersion(version),
     };
 
@@ -53,6 +63,7 @@ internal static class FrozenObjects
         5 => [Read("schema_version.v4.sql")],
         6 => [Read("schema_version.v5.sql"), Read("reservations.v6.drop.sql")],
         7 => [Read("schema_version.v6.sql"), Read("record_usage.v7.drop.sql")],
+        8 => [Read("schema_version.v7.sql"), Read("credit_blocks.v8.drop.sql")],
         _ => throw UnknownVersion(version),
     };
 

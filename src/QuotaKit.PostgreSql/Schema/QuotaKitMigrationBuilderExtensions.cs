@@ -15,6 +15,7 @@ namespace QuotaKit.PostgreSql;
 /// <item><term>5 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(5)</c> / <c>DowngradeQuotaKitDatabaseObjects(5)</c>, in the migration whose keys lead with <c>subject_id</c></description></item>
 /// <item><term>6 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(6)</c> / <c>DowngradeQuotaKitDatabaseObjects(6)</c>, in the migration that adds <c>usage_holds</c></description></item>
 /// <item><term>7 (0.2.0)</term><description><c>UpgradeQuotaKitDatabaseObjects(7)</c> / <c>DowngradeQuotaKitDatabaseObjects(7)</c></description></item>
+/// <item><term>8</term><description><c>UpgradeQuotaKitDatabaseObjects(8)</c> / <c>DowngradeQuotaKitDatabaseObjects(8)</c>: credit blocks (its tables and <c>usage_counters.blocks_burned</c> are raw SQL of the version, not EF model changes)</description></item>
 /// </list>
 /// A host calls version 1 in the migration that creates QuotaKit's tables, and each later version in a migration of
 /// its own, in order. The SQL of a released version never changes.

@@ -6,8 +6,8 @@ namespace QuotaKit.PostgreSql;
 /// The parameters of a batch of writes, made once and reused: a coalesced write pays a share of every object its batch
 /// allocates (issue 16: at most 2 KB a call), and the 21 parameters were most of them. Each batch gets a new
 /// <see cref="NpgsqlBatch"/> of two statements, sent in one round trip and run in one implicit transaction: first the
-/// release of the batch's expired holds (<see cref="ExpiredHoldsRelease"/>: record_usage_batch does not know holds), then
-/// <see cref="RecordUsageBatch"/>. One transaction, as in a single call's <c>record_usage_v7</c>: if the release fails,
+/// release of the batch's expired holds (<see cref="ExpiredHoldsRelease"/>: record_usage_batch_v8 does not know holds), then
+/// <see cref="RecordUsageBatch"/>. One transaction, as in a single call's <c>record_usage_v8</c>: if the release fails,
 /// nothing of the batch is written, so a failure reported as "nothing written" is true. (With error barriers, the
 /// second statement committed after the first had failed, and the caller was told nothing was written.) The batch itself
 /// is not reused: Npgsql keeps a prepared batch command's statement names, which do not exist on the next batch's

@@ -4,13 +4,13 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// The statement sent before a batch of writes, in the batch's transaction: <c>quotakit.release_expired_holds_batch_v6</c>
-/// gives back the expired holds of the batch's counters, which <c>quotakit.record_usage_batch</c> would otherwise count.
+/// The statement sent before a batch of writes, in the batch's transaction: <c>quotakit.release_expired_holds_batch_v8</c>
+/// gives back the expired holds of the batch's counters, which <c>quotakit.record_usage_batch_v8</c> would otherwise count.
 /// Finding none costs one index probe per distinct subject and feature and writes nothing.
 /// </summary>
 internal static class ExpiredHoldsRelease
 {
-    public const string Sql = "SELECT quotakit.release_expired_holds_batch_v6($1, $2, $3)";
+    public const string Sql = "SELECT quotakit.release_expired_holds_batch_v8($1, $2, $3)";
 
     /// <summary>The three typed parameters, values unset: <see cref="Bind"/> sets them per batch.</summary>
     public static NpgsqlParameter[] CreateParameters() =>

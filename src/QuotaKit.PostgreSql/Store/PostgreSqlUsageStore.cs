@@ -9,7 +9,7 @@ using Npgsql;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v7</c> (one round trip,
+/// The <see cref="UsageStore"/> on PostgreSQL: each write is one call of <c>quotakit.record_usage_v8</c> (one round trip,
 /// one transaction, the subject's version verified and the counter row locked while it decides; a write made with an
 /// outdated or guessed context comes back with the current one); reads are single parameterised statements. Npgsql
 /// failures come out as <see cref="QuotaStoreUnavailableException"/>, saying whether a write may have committed.
@@ -19,10 +19,10 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
     // The period holding the instant: the latest one starting at or before it, if it has not ended (as record_usage_v2 finds it).
     private const string ReadCountersSql =
         """
-        SELECT k.i, c.period_start, c.period_end, c.used, c.limit_value, c.updated_at
+        SELECT k.i, c.period_start, c.period_end, c.used, c.limit_value, c.updated_at, c.blocks_burned
         FROM unnest($2::text[]) WITH ORDINALITY AS k(feature_key, i)
         CROSS JOIN LATERAL (
-            SELECT period_start, period_end, used, limit_value, updated_at
+            SELECT period_start, period_end, used, limit_value, updated_at, blocks_burned
             FROM quotakit.usage_counters
             WHERE subject_id = $1 AND feature_key = k.feature_key AND period_start <= $3
             ORDER BY period_start DESC
@@ -30,12 +30,20 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
         WHERE c.period_end > $3
         """;
 
+    // Each period with what it burned from each credit block (units > 0), in the blocks' burn order.
     private const string ReadHistorySql =
         """
-        SELECT period_start, period_end, used, limit_value, updated_at
-        FROM quotakit.usage_counters
-        WHERE subject_id = $1 AND feature_key = $2 AND period_start < $4 AND period_end > $3
-        ORDER BY period_start
+        SELECT c.period_start, c.period_end, c.used, c.limit_value, c.updated_at, c.blocks_burned, b.ids, b.units
+        FROM quotakit.usage_counters c
+        LEFT JOIN LATERAL (
+            SELECT array_agg(cb.block_id ORDER BY k.priority, k.valid_until, k.created_at, k.id) AS ids,
+                array_agg(cb.units ORDER BY k.priority, k.valid_until, k.created_at, k.id) AS units
+            FROM quotakit.credit_burns cb
+            JOIN quotakit.credit_blocks k ON k.subject_id = cb.subject_id AND k.id = cb.block_id
+            WHERE cb.subject_id = c.subject_id AND cb.feature_key = c.feature_key AND cb.period_start = c.period_start
+              AND cb.units > 0) b ON true
+        WHERE c.subject_id = $1 AND c.feature_key = $2 AND c.period_start < $4 AND c.period_end > $3
+        ORDER BY c.period_start
         """;
 
     private const string ForgetKeysSql =
@@ -89,11 +97,11 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
     /// <summary>The coalescer of single writes; <c>null</c> unless <see cref="QuotaKitPostgreSqlOptions.CoalesceWrites"/> is on.</summary>
     internal WriteCoalescer? Coalescer => _coalescer;
 
-    /// <summary>One write: one call of record_usage_v7, or, when writes are coalesced, a place in the next batch.</summary>
+    /// <summary>One write: one call of record_usage_v8, or, when writes are coalesced, a place in the next batch.</summary>
     public override ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(write);
-        // A reservation is never coalesced: record_usage_batch stores no holds.
+        // A reservation is never coalesced: record_usage_batch_v8 stores no holds.
         return _coalescer is null || write.HoldExpiresAt is not null
             ? WriteOneAsync(write, cancellationToken)
             : _coalescer.WriteAsync(write, cancellationToken);
@@ -174,13 +182,13 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
     }
 
     /// <summary>
-    /// True unless writes are coalesced: <c>record_usage_v7</c> verifies the subject's version before it writes anything,
-    /// but a coalesced write may go through <c>record_usage_batch</c>, which does not (yet).
+    /// True unless writes are coalesced: <c>record_usage_v8</c> verifies the subject's version before it writes anything,
+    /// but a coalesced write may go through <c>record_usage_batch_v8</c>, which does not (yet).
     /// </summary>
     public override bool VerifiesSubjectVersions => _coalescer is null;
 
     /// <summary>
-    /// All the writes in one call of <c>quotakit.record_usage_batch</c>: one round trip, one transaction, decided as
+    /// All the writes in one call of <c>quotakit.record_usage_batch_v8</c>: one round trip, one transaction, decided as
     /// <see cref="WriteAsync"/> decides each, in list order per counter. Failures are judged as for one write.
     /// </summary>
     public override async ValueTask<IReadOnlyList<UsageWriteResult>> WriteBatchAsync(IReadOnlyList<UsageWrite> writes, CancellationToken cancellationToken)
@@ -240,17 +248,17 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
     /// <summary>True: holds are stored in <c>quotakit.usage_holds</c> (schema version 6).</summary>
     public override bool SupportsReservations => true;
 
-    /// <summary>One call of <c>quotakit.settle_hold_v6</c>: one round trip, one transaction.</summary>
+    /// <summary>One call of <c>quotakit.settle_hold_v8</c>: one round trip, one transaction.</summary>
     public override ValueTask<HoldSettleResult> SettleHoldAsync(HoldSettleRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         return SettleHoldCall.ExecuteAsync(_dataSource, request, cancellationToken);
     }
 
-    /// <summary>One call of <c>quotakit.reset_counter_v6</c>.</summary>
+    /// <summary>One call of <c>quotakit.reset_counter_v8</c>.</summary>
     public override async Task<bool> ResetCounterAsync(string subjectId, string featureKey, Instant at, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("SELECT quotakit.reset_counter_v6($1, $2, $3)");
+        await using var command = _dataSource.CreateCommand("SELECT quotakit.reset_counter_v8($1, $2, $3)");
         command.Parameters.Add(NpgsqlValues.Text(subjectId));
         command.Parameters.Add(NpgsqlValues.Text(featureKey));
         command.Parameters.Add(NpgsqlValues.Timestamp(at));
@@ -296,7 +304,10 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
                     new UsagePeriod(NpgsqlValues.ReadInstant(reader, 1), NpgsqlValues.ReadInstant(reader, 2)),
                     reader.GetInt64(3),
                     reader.IsDBNull(4) ? null : reader.GetInt64(4),
-                    NpgsqlValues.ReadInstant(reader, 5));
+                    NpgsqlValues.ReadInstant(reader, 5))
+                {
+                    BlocksBurned = reader.GetInt64(6),
+                };
             }
 
             return counters;
@@ -319,7 +330,11 @@ internal sealed partial class PostgreSqlUsageStore : UsageStore, IAsyncDisposabl
                     new UsagePeriod(NpgsqlValues.ReadInstant(reader, 0), NpgsqlValues.ReadInstant(reader, 1)),
                     reader.GetInt64(2),
                     reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                    NpgsqlValues.ReadInstant(reader, 4)));
+                    NpgsqlValues.ReadInstant(reader, 4))
+                {
+                    BlocksBurned = reader.GetInt64(5),
+                    Burns = ReadBurns(reader, 6),
+                });
             }
 
             return rows;

@@ -4,14 +4,14 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// One call of <c>quotakit.record_usage_batch</c>: the writes as 18 arrays (element i of each is write i, with the
+/// One call of <c>quotakit.record_usage_batch_v8</c>: the writes as 18 arrays (element i of each is write i, with the
 /// parameters <see cref="RecordUsageStatement"/> sends for one write), and the answer, one row per write. The command
 /// and its parameters are made once and reused (<see cref="BatchStatement"/>); only the arrays are new per batch.
 /// </summary>
 internal static class RecordUsageBatch
 {
     public const string Sql =
-        "SELECT * FROM quotakit.record_usage_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+        "SELECT * FROM quotakit.record_usage_batch_v8($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
 
     // The SQLSTATE the function answers for an item whose counter would pass the largest bigint.
     private const string NumericValueOutOfRange = "22003";
@@ -130,18 +130,18 @@ internal static class RecordUsageBatch
             var error = reader.IsDBNull(15) ? null : reader.GetString(15);
             results[index] = error switch
             {
-                null => RecordUsageReader.FromRow(reader, 1),
+                null => RecordUsageReader.FromRow(reader, 1, blocksColumn: 16),
                 NumericValueOutOfRange => UsageWriteResult.Failed(new InvalidAmountException(
                     writes[index].Amount,
                     $"the counter of {writes[index]} would exceed {long.MaxValue} units. Nothing of this record was written; refund units or wait for the next period.")),
-                _ => throw new InvalidOperationException($"quotakit.record_usage_batch answered the unknown item error '{error}'."),
+                _ => throw new InvalidOperationException($"quotakit.record_usage_batch_v8 answered the unknown item error '{error}'."),
             };
             read++;
         }
 
         return read == writes.Count
             ? results
-            : throw new InvalidOperationException($"quotakit.record_usage_batch answered {read} rows for {writes.Count} writes.");
+            : throw new InvalidOperationException($"quotakit.record_usage_batch_v8 answered {read} rows for {writes.Count} writes.");
     }
 
     private static NpgsqlParameter Array(NpgsqlDbType elementType) => new() { NpgsqlDbType = NpgsqlDbType.Array | elementType };

@@ -3,7 +3,7 @@ using Npgsql;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// Reads the one row <c>quotakit.record_usage_v7</c> answers: a fresh decision, the stored first call of a replay, or
+/// Reads the one row <c>quotakit.record_usage_v8</c> answers: a fresh decision, the stored first call of a replay, or
 /// "the subject changed" with its current context (nothing written).
 /// </summary>
 internal static class RecordUsageReader
@@ -12,7 +12,7 @@ internal static class RecordUsageReader
     {
         if (!await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            throw new InvalidOperationException("quotakit.record_usage_v7 returned no row.");
+            throw new InvalidOperationException("quotakit.record_usage_v8 returned no row.");
         }
 
         if (!reader.IsDBNull(14))
@@ -20,21 +20,26 @@ internal static class RecordUsageReader
             return UsageWriteResult.SubjectChanged(SubjectContextJson.Parse(reader.GetString(14)));
         }
 
-        return FromRow(reader, 0);
+        return FromRow(reader, 0, blocksColumn: 15);
     }
 
     /// <summary>
     /// The result in the current row, whose columns from <paramref name="first"/> on are record_usage_v2's (outcome, used,
-    /// alert levels, period, replay columns); <c>quotakit.record_usage_batch</c> answers them after the item number.
+    /// alert levels, period, replay columns); <c>quotakit.record_usage_batch_v8</c> answers them after the item number.
+    /// A decided write also reads the period's blocks_burned at <paramref name="blocksColumn"/> and blocks_remaining after it.
     /// </summary>
-    public static UsageWriteResult FromRow(NpgsqlDataReader reader, int first)
+    public static UsageWriteResult FromRow(NpgsqlDataReader reader, int first, int blocksColumn)
     {
         var outcome = (UsageOutcome)reader.GetInt16(first);
         var used = reader.GetInt64(first + 1);
         var period = new UsagePeriod(NpgsqlValues.ReadInstant(reader, first + 4), NpgsqlValues.ReadInstant(reader, first + 5));
         if (!reader.GetBoolean(first + 6))
         {
-            return UsageWriteResult.Decided(new UsageWriteDecision(outcome, used), period, reader.GetInt32(first + 2), reader.GetInt32(first + 3));
+            return UsageWriteResult.Decided(new UsageWriteDecision(outcome, used), period, reader.GetInt32(first + 2), reader.GetInt32(first + 3)) with
+            {
+                BlocksBurned = reader.GetInt64(blocksColumn),
+                BlocksRemaining = reader.GetInt64(blocksColumn + 1),
+            };
         }
 
         var call = new StoredUsageCall(

@@ -4,18 +4,18 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// A reusable <c>quotakit.record_usage_v7</c> command with its 19 typed parameters (20 for a reservation), so a call allocates no command and no
+/// A reusable <c>quotakit.record_usage_v8</c> command with its 19 typed parameters (20 for a reservation), so a call allocates no command and no
 /// parameter objects: <see cref="Bind"/> sets the values, the caller attaches a connection, executes and returns it to
 /// its pool. One instance is used by one call at a time.
 /// </summary>
 internal sealed class RecordUsageStatement
 {
     public const string Sql =
-        "SELECT * FROM quotakit.record_usage_v7($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+        "SELECT * FROM quotakit.record_usage_v8($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 
     // A reservation: the same write, plus the hold's expiry.
     public const string ReserveSql =
-        "SELECT * FROM quotakit.reserve_usage_v7($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
+        "SELECT * FROM quotakit.reserve_usage_v8($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 
     private readonly NpgsqlParameter<string> _subjectId = new() { NpgsqlDbType = NpgsqlDbType.Text };
     private readonly NpgsqlParameter<string> _featureKey = new() { NpgsqlDbType = NpgsqlDbType.Text };

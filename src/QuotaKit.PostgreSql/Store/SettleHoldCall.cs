@@ -3,10 +3,10 @@ using NpgsqlTypes;
 
 namespace QuotaKit.PostgreSql;
 
-/// <summary>One call of <c>quotakit.settle_hold_v6</c> (<see cref="UsageStore.SettleHoldAsync"/>) and its answer.</summary>
+/// <summary>One call of <c>quotakit.settle_hold_v8</c> (<see cref="UsageStore.SettleHoldAsync"/>) and its answer.</summary>
 internal static class SettleHoldCall
 {
-    public const string Sql = "SELECT * FROM quotakit.settle_hold_v6($1, $2, $3, $4, $5, $6, $7, $8)";
+    public const string Sql = "SELECT * FROM quotakit.settle_hold_v8($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
     public static async ValueTask<HoldSettleResult> ExecuteAsync(
         NpgsqlDataSource dataSource, HoldSettleRequest request, CancellationToken cancellationToken)
@@ -23,6 +23,7 @@ internal static class SettleHoldCall
         // keeps one), so the copy never runs; dropping either side changes nothing while that holds.
         p.Add(new NpgsqlParameter<int[]> { TypedValue = request.AlertThresholds as int[] ?? [.. request.AlertThresholds], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         p.Add(NpgsqlValues.Timestamp(request.RecordedAt));
+        p.Add(new NpgsqlParameter<short> { TypedValue = (short)request.Limit.Kind, NpgsqlDbType = NpgsqlDbType.Smallint });
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -41,7 +42,10 @@ internal static class SettleHoldCall
                 AlertLevelBefore: reader.GetInt32(5),
                 AlertLevelAfter: reader.GetInt32(6),
                 Period: new UsagePeriod(NpgsqlValues.ReadInstant(reader, 7), NpgsqlValues.ReadInstant(reader, 8)),
-                ExpiresAt: NpgsqlValues.ReadInstant(reader, 9));
+                ExpiresAt: NpgsqlValues.ReadInstant(reader, 9))
+            {
+                BlocksBurned = reader.GetInt64(10),
+            };
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.NumericValueOutOfRange)
         {
@@ -59,6 +63,6 @@ internal static class SettleHoldCall
         "committed" => ReservationState.Committed,
         "released" => ReservationState.Released,
         "expired" => ReservationState.Expired,
-        _ => throw new InvalidOperationException($"quotakit.settle_hold_v6 answered the unknown state '{state}'."),
+        _ => throw new InvalidOperationException($"quotakit.settle_hold_v8 answered the unknown state '{state}'."),
     };
 }

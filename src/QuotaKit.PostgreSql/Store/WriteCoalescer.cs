@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// Gathers the writes that callers in this process make at the same time into one <c>quotakit.record_usage_batch</c>
+/// Gathers the writes that callers in this process make at the same time into one <c>quotakit.record_usage_batch_v8</c>
 /// call: one round trip, one transaction and one commit for all of them. There is no timer: a write that arrives while
 /// fewer than <c>maxSenders</c> batches are in flight is sent at once (alone, as a single call); writes that arrive while
 /// they are all in flight wait for the first one to finish and go together in the next batch, as Npgsql's multiplexing

@@ -6,7 +6,7 @@ namespace QuotaKit.PostgreSql;
 /// <summary>
 /// Reads the JSON of <c>quotakit.subject_context(subject)</c> (schema version 3): the subject's plan, zone, anchor,
 /// version, overrides and grants, read by the database in one statement. It comes back from a subject read and, in the
-/// same round trip as a refused write, from <c>record_usage_v7</c> when the subject changed.
+/// same round trip as a refused write, from <c>record_usage_v8</c> when the subject changed.
 /// </summary>
 internal static class SubjectContextJson
 {

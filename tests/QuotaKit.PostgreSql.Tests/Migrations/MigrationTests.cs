@@ -27,9 +27,12 @@ public class MigrationTests : IClassFixture<FreshDatabase>
         var afterSecond = await SchemaFingerprint.ReadAsync(_database.DataSource);
 
         afterFirst.Tables.Should().BeEquivalentTo(
-            "subject_grants", "subject_limit_overrides", "subjects", "usage_counters", "usage_events", "usage_holds", "__quotakit_migrations");
-        afterFirst.ConstraintNames.Should().Contain(["ck_usage_counters_period", "ex_usage_counters_no_overlap", "pk_usage_counters"]);
-        afterFirst.FunctionNames.Should().Contain(["record_usage", "schema_version"]);
+            "subject_grants", "subject_limit_overrides", "subjects", "usage_counters", "usage_events", "usage_holds", "credit_blocks",
+            "credit_burns", "__quotakit_migrations");
+        afterFirst.ConstraintNames.Should().Contain(
+            ["ck_usage_counters_period", "ex_usage_counters_no_overlap", "pk_usage_counters", "pk_credit_blocks", "pk_credit_burns"]);
+        afterFirst.FunctionNames.Should().Contain(
+            ["record_usage", "schema_version", "record_usage_v8", "record_usage_batch_v8", "burn_credit_blocks_v8", "return_credit_blocks_v8"]);
         afterSecond.Should().BeEquivalentTo(afterFirst);
         (await host.Services.GetRequiredService<IQuotaKitMigrator>().GetPendingMigrationsAsync()).Should().BeEmpty();
     }

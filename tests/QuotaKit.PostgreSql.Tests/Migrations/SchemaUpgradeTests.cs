@@ -108,6 +108,8 @@ public class SchemaUpgradeTests
         (await migrator().GetSchemaVersionAsync()).Should().Be(6);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(7));
         (await migrator().GetSchemaVersionAsync()).Should().Be(7);
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).UpgradeQuotaKitDatabaseObjects(8));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(8);
         await migrator().VerifySchemaAsync();
         await using (var host = TrackerHost.Create(database.ConnectionString, new FakeClock(Noon), Catalog))
         {
@@ -115,6 +117,8 @@ public class SchemaUpgradeTests
         }
 
         // Down, newest first; within a Down, QuotaKit's objects go before the tables they live on.
+        await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(8));
+        (await migrator().GetSchemaVersionAsync()).Should().Be(7);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(7));
         (await migrator().GetSchemaVersionAsync()).Should().Be(6);
         await HostMigrations.ExecuteAsync(context, NewMigration(context).DowngradeQuotaKitDatabaseObjects(6).DowngradeQuotaKitDatabaseObjects(5));
@@ -140,7 +144,8 @@ public class SchemaUpgradeTests
         {
             await HostMigrations.ExecuteAsync(
                 context, HostMigrations.ModelOperations(context).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2).UpgradeQuotaKitDatabaseObjects(3).UpgradeQuotaKitDatabaseObjects(4)
-                .UpgradeQuotaKitDatabaseObjects(5).UpgradeQuotaKitDatabaseObjects(6).UpgradeQuotaKitDatabaseObjects(7));
+                .UpgradeQuotaKitDatabaseObjects(5).UpgradeQuotaKitDatabaseObjects(6).UpgradeQuotaKitDatabaseObjects(7)
+                .UpgradeQuotaKitDatabaseObjects(8));
         }
 
         var before = await SchemaFingerprint.ReadAsync(database.DataSource);

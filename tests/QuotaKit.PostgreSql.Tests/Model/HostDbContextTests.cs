@@ -24,7 +24,8 @@ public class HostDbContextTests : IClassFixture<FreshDatabase>
         await using var context = new HostDbContext(_database.ConnectionString);
         await context.Database.EnsureCreatedAsync(); // stands in for the host's own migrations
         await HostMigrations.ExecuteAsync(context, new MigrationBuilder(context.Database.ProviderName).AddQuotaKitDatabaseObjects().UpgradeQuotaKitDatabaseObjects(2).UpgradeQuotaKitDatabaseObjects(3).UpgradeQuotaKitDatabaseObjects(4)
-                .UpgradeQuotaKitDatabaseObjects(5).UpgradeQuotaKitDatabaseObjects(6).UpgradeQuotaKitDatabaseObjects(7));
+                .UpgradeQuotaKitDatabaseObjects(5).UpgradeQuotaKitDatabaseObjects(6).UpgradeQuotaKitDatabaseObjects(7)
+                .UpgradeQuotaKitDatabaseObjects(8));
 
         await using var host = TrackerHost.Create(_database.ConnectionString, new QuotaKit.Testing.FakeClock(Instant.FromUtc(2025, 6, 1, 12, 0)), q => q
             .AddFeature("images", PeriodPolicy.Day)

@@ -17,6 +17,7 @@ public static class RecordUsageChecks
 
     public static IReadOnlyList<(string Name, Func<string, Task> Run)> All { get; } =
     [
+        .. CreditBlockChecks.All,
         ("hard limit allows up to the limit and denies past it", HardLimitAsync),
         ("a refused first request creates no period", RefusedFirstRequestAsync),
         ("a soft limit lets usage past it", SoftLimitAsync),

@@ -4,5 +4,5 @@ namespace QuotaKit.PostgreSql.Tests.Mutation;
 internal static class RecordUsageSql
 {
     // The one place the harness reads the function: the frozen file of the version the store calls.
-    public static string CreateFunction => FrozenObjects.Read("record_usage.v7.sql");
+    public static string CreateFunction => FrozenObjects.Read("record_usage.v8.sql");
 }

@@ -11,7 +11,7 @@ namespace QuotaKit.PostgreSql.Tests.Mutation;
 /// <param name="Find">The original SQL text.</param>
 /// <param name="Replace">The mutated SQL text.</param>
 /// <param name="File">The frozen file of the function it mutates: version 2's decision, or version 3's subject check.</param>
-public sealed record SqlMutant(string Name, string Find, string Replace, string File = "record_usage.v7.sql")
+public sealed record SqlMutant(string Name, string Find, string Replace, string File = "record_usage.v8.sql")
 {
     public string Apply(string function)
     {

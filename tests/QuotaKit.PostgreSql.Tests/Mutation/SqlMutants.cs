@@ -1,27 +1,30 @@
 namespace QuotaKit.PostgreSql.Tests.Mutation;
 
 /// <summary>
-/// The bugs <see cref="SqlMutationTests"/> plants, one at a time, in <c>quotakit.record_usage_v7</c> (the function the
+/// The bugs <see cref="SqlMutationTests"/> plants, one at a time, in <c>quotakit.record_usage_v8</c> (the function the
 /// store calls: the subject-version check, the release of expired holds, then version 2's decision, whose text it
-/// repeats) and the reservation functions of versions 6 and 7.
+/// repeats, with version 8's credit blocks), the reservation functions and the credit-block helpers of version 8.
 /// </summary>
 public static class SqlMutants
 {
     public static IReadOnlyList<SqlMutant> All { get; } =
     [
-        new("first request of a period: amount > limit flipped to >=",
-            "AND p_amount > p_limit THEN", "AND p_amount >= p_limit THEN"),
+        // Left out as equivalent since version 8: "first request of a period: amount > limit flipped to >=". The refusal
+        // of a first request under a numeric limit also needs amount - limit > the usable blocks' units (never negative),
+        // which an amount equal to the limit never passes; a disabled feature's limit is 0 and amounts are positive.
         new("first request refused over the limit still creates the period's row",
-            "IF NOT v_found AND p_enforce AND p_operation IN ('consume', 'increment') AND p_amount > p_limit THEN",
-            "IF false THEN"),
-        new("limit check: used > limit flipped to >=",
-            "IF p_enforce AND v_used > p_limit - p_amount THEN", "IF p_enforce AND v_used >= p_limit - p_amount THEN"),
-        new("limit check: used > limit flipped to <",
-            "IF p_enforce AND v_used > p_limit - p_amount THEN", "IF p_enforce AND v_used < p_limit - p_amount THEN"),
+            "IF NOT v_found AND p_enforce AND p_operation IN ('consume', 'increment') AND p_amount > p_limit AND",
+            "IF false AND"),
+        // Version 8 decides a consume or increment under a numeric limit by what the plan's allowance cannot cover
+        // (v_need) against what the blocks burn; without blocks that is version 2's "used > limit - amount".
+        new("limit check: used > limit flipped to >= (the allowance one unit short)",
+            "ELSE greatest(p_amount - (p_limit - v_plan_used), 0) END;", "ELSE greatest(p_amount - (p_limit - v_plan_used) + 1, 0) END;"),
+        new("limit check: refused when the blocks cover more than needed (< flipped to >)",
+            "v_refused := p_enforce AND v_burned < v_need;", "v_refused := p_enforce AND v_burned > v_need;"),
         new("limit check removed (nothing enforced)",
-            "IF p_enforce AND v_used > p_limit - p_amount THEN", "IF false THEN"),
+            "v_refused := p_enforce AND v_burned < v_need;", "v_refused := false;"),
         new("enforce flag ignored (soft limits enforced)",
-            "IF p_enforce AND v_used > p_limit - p_amount THEN", "IF v_used > p_limit - p_amount THEN"),
+            "v_refused := p_enforce AND v_burned < v_need;", "v_refused := v_burned < v_need;"),
         new("denied call reports the usage it refused",
             "v_outcome := p_denied_outcome; v_new_used := v_used;", "v_outcome := p_denied_outcome;"),
         new("FOR UPDATE removed from the read of an existing counter",
@@ -60,7 +63,7 @@ public static class SqlMutants
         new("subject version not checked (a cached or guessed context decides)",
             "IF v_version <> p_subject_version THEN", "IF false THEN"),
         new("changed subject answered without its current context",
-            "NULL::boolean, quotakit.subject_context(p_subject_id);", "NULL::boolean, NULL::jsonb;"),
+            "NULL::boolean, quotakit.subject_context(p_subject_id), NULL::bigint", "NULL::boolean, NULL::jsonb, NULL::bigint"),
         new("a subject row deleted by hand while overrides remain reads as version 0 (nothing stored)",
             "OR EXISTS (SELECT 1 FROM quotakit.subject_grants g WHERE g.subject_id = p_subject_id) THEN -1",
             "OR EXISTS (SELECT 1 FROM quotakit.subject_grants g WHERE g.subject_id = p_subject_id) THEN 0"),
@@ -70,29 +73,64 @@ public static class SqlMutants
 
         // Reservations (version 6).
         new("expired holds not given back before a write",
-            "PERFORM quotakit.release_expired_holds_v6(p_subject_id, p_feature_key, p_now);", "NULL;"),
+            "PERFORM quotakit.release_expired_holds_v8(p_subject_id, p_feature_key, p_now);", "NULL;"),
         new("a hold counts one instant past its expiry (<= flipped to <) in the write's probe",
             "AND h.state = 'held' AND h.expires_at <= p_now) THEN", "AND h.state = 'held' AND h.expires_at < p_now) THEN"),
         new("expired holds marked expired but their units not given back",
-            "UPDATE quotakit.usage_counters c SET used = greatest(c.used - f.amount, 0)",
-            "UPDATE quotakit.usage_counters c SET used = c.used", "release_expired_holds.v6.sql"),
+            "SET used = greatest(c.used - v_amounts[k], 0)", "SET used = c.used", "release_expired_holds.v8.sql"),
         new("a refused reservation stores a hold",
             "IF r.subject_context IS NULL AND NOT r.is_replay AND r.outcome = 0 THEN",
-            "IF r.subject_context IS NULL AND NOT r.is_replay THEN", "reserve_usage.v7.sql"),
+            "IF r.subject_context IS NULL AND NOT r.is_replay THEN", "reserve_usage.v8.sql"),
         new("a replayed reservation stores a second hold",
             "IF r.subject_context IS NULL AND NOT r.is_replay AND r.outcome = 0 THEN",
-            "IF r.subject_context IS NULL AND r.outcome = 0 THEN", "reserve_usage.v7.sql"),
+            "IF r.subject_context IS NULL AND r.outcome = 0 THEN", "reserve_usage.v8.sql"),
         new("a commit adds the actual amount without taking the hold out",
-            "v_new_used := greatest(v_used - h.amount, 0) + p_actual;", "v_new_used := v_used + p_actual;", "settle_hold.v6.sql"),
+            "v_new_used := greatest(v_used - h.amount, 0) + p_actual;", "v_new_used := v_used + p_actual;", "settle_hold.v8.sql"),
         new("a settled hold is settled again",
-            "IF h.state <> 'held' THEN", "IF false THEN", "settle_hold.v6.sql"),
+            "IF h.state <> 'held' THEN", "IF false THEN", "settle_hold.v8.sql"),
         new("a commit after the expiry commits",
-            "IF h.expires_at <= p_now OR NOT p_commit THEN", "IF NOT p_commit THEN", "settle_hold.v6.sql"),
+            "IF h.expires_at <= p_now OR NOT p_commit THEN", "IF NOT p_commit THEN", "settle_hold.v8.sql"),
         new("FOR UPDATE removed from the read of the hold being settled",
             "WHERE x.subject_id = p_subject_id AND x.id = p_hold_id AND x.feature_key = p_feature_key FOR UPDATE;",
-            "WHERE x.subject_id = p_subject_id AND x.id = p_hold_id AND x.feature_key = p_feature_key;", "settle_hold.v6.sql"),
+            "WHERE x.subject_id = p_subject_id AND x.id = p_hold_id AND x.feature_key = p_feature_key;", "settle_hold.v8.sql"),
         new("a commit's alert level not stored",
-            "SET used = v_new_used, alerted_percent = v_new_alerted, updated_at = p_now",
-            "SET used = v_new_used, updated_at = p_now", "settle_hold.v6.sql"),
+            "SET used = v_new_used, alerted_percent = v_new_alerted, updated_at = p_now,",
+            "SET used = v_new_used, updated_at = p_now,", "settle_hold.v8.sql"),
+
+        // Credit blocks (version 8).
+        new("blocks burn in the wrong order (priority DESC)",
+            "ORDER BY b.priority, b.valid_until, b.created_at, b.id FOR UPDATE LOOP",
+            "ORDER BY b.priority DESC, b.valid_until, b.created_at, b.id FOR UPDATE LOOP", "burn_credit_blocks.v8.sql"),
+        new("blocks that never end burn first (NULLS FIRST)",
+            "ORDER BY b.priority, b.valid_until, b.created_at, b.id FOR UPDATE LOOP",
+            "ORDER BY b.priority, b.valid_until NULLS FIRST, b.created_at, b.id FOR UPDATE LOOP", "burn_credit_blocks.v8.sql"),
+        new("spent blocks taken by a burn (burned < amount dropped)",
+            "AND b.feature_key = p_feature_key AND b.burned < b.amount", "AND b.feature_key = p_feature_key", "burn_credit_blocks.v8.sql"),
+        new("a block burns before its window opens (valid_from <= flipped to <)",
+            "AND b.valid_from <= p_at", "AND b.valid_from < p_at", "burn_credit_blocks.v8.sql"),
+        new("a block burns at its end (valid_until > flipped to >=)",
+            "OR b.valid_until > p_at)", "OR b.valid_until >= p_at)", "burn_credit_blocks.v8.sql"),
+        new("a hard limit burns part of what it needs and refuses (all or nothing dropped)",
+            "v_need, p_enforce);", "v_need, false);"),
+        new("blocks given back in burn order instead of its reverse",
+            "ORDER BY r.priority DESC, r.valid_until DESC NULLS FIRST, r.created_at DESC, r.id DESC",
+            "ORDER BY r.priority, r.valid_until, r.created_at, r.id", "return_credit_blocks.v8.sql"),
+        new("a refund gives nothing back to the blocks",
+            "IF p_operation = 'refund' AND v_blocks_burned > 0 THEN", "IF false THEN"),
+        new("the refusal of a first request over the limit ignores the usable blocks",
+            "OR p_amount - p_limit > quotakit.credit_blocks_usable_v8(p_subject_id, p_feature_key, p_occurred_at)) THEN",
+            "OR true) THEN"),
+        new("blocks_remaining counts spent blocks' windows at the end (usable valid_until > flipped to >=)",
+            "OR u.valid_until > p_at)", "OR u.valid_until >= p_at)", "credit_blocks_usable.v8.sql"),
+        new("an expired hold gives nothing back to the blocks",
+            "IF v_blocks_burned > 0 THEN", "IF false THEN", "release_expired_holds.v8.sql"),
+        new("a released hold gives nothing back to the blocks",
+            "v_new_blocks_burned := v_blocks_burned - quotakit.return_credit_blocks_v8(p_subject_id, p_feature_key, h.period_start, least(h.amount, v_blocks_burned));",
+            "v_new_blocks_burned := v_blocks_burned;", "settle_hold.v8.sql"),
+        new("a commit past the hold burns nothing",
+            "h.period_start, p_now, v_need, false);", "h.period_start, p_now, 0, false);", "settle_hold.v8.sql"),
+        new("FOR UPDATE removed from the burn's read of the usable blocks",
+            "ORDER BY b.priority, b.valid_until, b.created_at, b.id FOR UPDATE LOOP",
+            "ORDER BY b.priority, b.valid_until, b.created_at, b.id LOOP", "burn_credit_blocks.v8.sql"),
     ];
 }
