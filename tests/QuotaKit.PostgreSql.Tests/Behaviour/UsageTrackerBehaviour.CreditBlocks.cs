@@ -156,6 +156,38 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task A_backdated_write_burns_only_blocks_usable_when_the_usage_happened()
+    {
+        var block = await AddBlockAsync("images", 5); // usable from Monday 09:00
+        await ConsumeAsync("images", 3); // the plan
+        Clock.SetTo(Monday0900 + Duration.FromMinutes(30));
+
+        var backdated = await ConsumeAsync("images", 1, new UsageOptions { At = Monday0900 - Duration.FromMinutes(30) });
+        var now = await ConsumeAsync("images", 1);
+
+        (backdated.Outcome, backdated.BlocksRemaining).Should().Be((UsageOutcome.LimitExceeded, 0L), "at 08:30 the block was not yet usable");
+        (now.Outcome, now.BlocksBurned, now.BlocksRemaining).Should().Be((UsageOutcome.Allowed, 1L, 4L));
+        (await BurnedAsync(block)).Should().Equal(1);
+    }
+
+    [Fact]
+    public async Task A_reset_starts_a_counter_that_has_burned_nothing_and_the_blocks_stay_spent()
+    {
+        var block = await AddBlockAsync("images", 5);
+        await ConsumeAsync("images", 5); // 3 plan + 2 block
+
+        await Admin.ResetAsync(Subject, "images");
+        var afterReset = await ConsumeAsync("images", 3);
+        var pastPlan = await ConsumeAsync("images", 1);
+
+        (afterReset.Used, afterReset.BlocksBurned, afterReset.BlocksRemaining).Should().Be((3L, 0L, 3L), "the new counter's plan is whole");
+        (pastPlan.Used, pastPlan.BlocksBurned, pastPlan.BlocksRemaining).Should().Be((4L, 1L, 2L));
+        (await BurnedAsync(block)).Should().Equal(3);
+        var history = await Tracker.GetHistoryAsync(Subject, "images", MondayUtc.Start, MondayUtc.End);
+        history.Select(h => (h.Used, h.BlocksBurned)).Should().Equal((5L, 2L), (4L, 1L));
+    }
+
+    [Fact]
     public async Task A_refund_gives_back_to_the_last_burned_block_first_then_to_the_plan()
     {
         var first = await AddBlockAsync("images", 2);
