@@ -273,6 +273,20 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task A_commit_after_the_expiry_gives_the_hold_back_to_the_blocks_and_records_nothing()
+    {
+        var block = await AddBlockAsync("images", 5);
+        await ConsumeAsync("images", 3);
+        var reservation = await ReserveAsync("images", 2, OneMinute); // burns 2
+
+        Clock.SetTo(Monday0900 + OneMinute);
+        var settled = await Reservations.CommitAsync(reservation, 2);
+
+        (settled.State, settled.Used, settled.BlocksBurned).Should().Be((ReservationState.Expired, 3L, 0L));
+        (await BurnedAsync(block)).Should().Equal(0);
+    }
+
+    [Fact]
     public async Task Committing_fewer_units_than_held_gives_the_rest_back_to_the_blocks_first()
     {
         var block = await AddBlockAsync("images", 5);
