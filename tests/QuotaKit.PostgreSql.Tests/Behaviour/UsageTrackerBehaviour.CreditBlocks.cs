@@ -78,6 +78,42 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task Concurrent_consumers_never_burn_more_than_the_blocks_hold()
+    {
+        var first = await AddBlockAsync("images", 10);
+        var second = await AddBlockAsync("images", 10, priority: 1);
+
+        var allowed = await RunTogetherAsync(async () =>
+        {
+            var count = 0;
+            for (var i = 0; i < 2; i++)
+            {
+                count += (await ConsumeAsync("images")).Allowed ? 1 : 0;
+            }
+
+            return count;
+        });
+
+        // 64 x 2 = 128 attempts for 3 plan + 20 block units.
+        allowed.Sum().Should().Be(23);
+        (await UsedAsync("images")).Should().Be(23);
+        (await BurnedAsync(first, second)).Should().Equal(10, 10);
+    }
+
+    [Fact]
+    public async Task Another_subjects_blocks_are_not_burned()
+    {
+        var others = await Admin.AddCreditBlockAsync(Subject + "-other", "images", 5);
+        await ConsumeAsync("images", 3);
+
+        var refused = await ConsumeAsync("images");
+
+        (refused.Outcome, refused.BlocksRemaining).Should().Be((UsageOutcome.LimitExceeded, 0L));
+        (await Admin.GetCreditBlocksAsync(Subject)).Should().BeEmpty();
+        (await Admin.GetCreditBlocksAsync(Subject + "-other")).Should().Equal(others);
+    }
+
+    [Fact]
     public async Task A_hard_consume_that_plan_and_blocks_cannot_cover_is_refused_and_burns_nothing()
     {
         var block = await AddBlockAsync("images", 2);
