@@ -2,10 +2,8 @@ namespace QuotaKit.Testing;
 
 /// <summary>The in-memory counterpart of a <c>credit_blocks</c> row: one block whose burned units change. Mutated only
 /// under the store's lock.</summary>
-internal sealed class InMemoryCreditBlock(string subjectId, CreditBlock block)
+internal sealed class InMemoryCreditBlock(CreditBlock block)
 {
-    public string SubjectId { get; } = subjectId;
-
     /// <summary>The block as it stands now (its <see cref="CreditBlock.Burned"/> included).</summary>
     public CreditBlock Block { get; private set; } = block;
 

@@ -17,7 +17,7 @@ internal sealed class InMemoryCreditBlocks
             _bySubject[subjectId] = blocks = [];
         }
 
-        blocks.Add(new InMemoryCreditBlock(subjectId, block));
+        blocks.Add(new InMemoryCreditBlock(block));
     }
 
     /// <summary>Every block of the subject, spent and expired ones included, in burn order.</summary>
