@@ -1,6 +1,6 @@
 namespace QuotaKit.Benchmarks;
 
-/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only | --reports-only | --reservations-only]</c>.</summary>
+/// <summary>The command line: <c>[--quick] [--no-durable] [--connection CS] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only | --reports-only | --reservations-only | --credit-blocks-only]</c>.</summary>
 internal sealed record BenchmarkOptions
 {
     public const string ConnectionStringVariable = "QUOTAKIT_BENCH_CONNECTION_STRING";
@@ -27,6 +27,8 @@ internal sealed record BenchmarkOptions
     public bool RunReportsOnly { get; init; }
 
     public bool RunReservationsOnly { get; init; }
+
+    public bool RunCreditBlocksOnly { get; init; }
 
     /// <summary>The HTTP comparison on the in-memory store: the gate's own cost without the database's.</summary>
     public bool HttpInMemory { get; init; }
@@ -63,6 +65,7 @@ internal sealed record BenchmarkOptions
                 "--batch-only" => options with { RunLoad = false, RunMicro = false, RunBatchOnly = true },
                 "--reports-only" => options with { RunLoad = false, RunMicro = false, RunReportsOnly = true },
                 "--reservations-only" => options with { RunLoad = false, RunMicro = false, RunReservationsOnly = true },
+                "--credit-blocks-only" => options with { RunLoad = false, RunMicro = false, RunCreditBlocksOnly = true },
                 "--http-in-memory" => options with { RunLoad = false, RunMicro = false, RunHttpOnly = true, HttpInMemory = true },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}"),
             };
@@ -72,7 +75,7 @@ internal sealed record BenchmarkOptions
     }
 
     public const string Usage =
-        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only | --reports-only | --reservations-only]";
+        "Usage: dotnet run -c Release --project tests/QuotaKit.Benchmarks -- [--quick] [--no-durable] [--connection \"Host=...\"] [--load-only | --micro-only | --subjects-only | --http-only | --http-in-memory | --batch-only | --reports-only | --reservations-only | --credit-blocks-only]";
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

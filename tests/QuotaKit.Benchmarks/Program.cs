@@ -55,6 +55,15 @@ if (options.RunReservationsOnly)
     return 0;
 }
 
+if (options.RunCreditBlocksOnly)
+{
+    await using var blocks = new QuotaKit.Benchmarks.CreditBlocks.CreditBlockSuite(options, workload, server.ConnectionString);
+    await blocks.RunAsync();
+    Console.WriteLine();
+    Console.WriteLine(blocks.ToMarkdown());
+    return 0;
+}
+
 if (options.RunReportsOnly)
 {
     var reports = new QuotaKit.Benchmarks.Reporting.ReportingSuite(options, server.ConnectionString);

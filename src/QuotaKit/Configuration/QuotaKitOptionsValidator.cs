@@ -32,6 +32,34 @@ internal sealed partial class QuotaKitOptionsValidator : IValidateOptions<QuotaK
         }
     }
 
+    private static void CheckRollover(string key, FeatureDefinition feature, List<string> problems)
+    {
+        if (feature.Rollover is not { } rollover)
+        {
+            return;
+        }
+
+        if (rollover.Cap < 0)
+        {
+            problems.Add($"Feature '{key}' rolls over a negative cap ({rollover.Cap}); use 0 or more, or null for all unused units.");
+        }
+
+        if (rollover.Periods < 1)
+        {
+            problems.Add($"Feature '{key}' rolls over for {rollover.Periods} periods; use 1 or more.");
+        }
+
+        if (feature.Aggregation != FeatureAggregation.Sum)
+        {
+            problems.Add($"Feature '{key}' is a gauge ({feature.Aggregation}) and cannot roll over: only counters have an allowance to carry.");
+        }
+
+        if (feature.Period is LifetimePeriodPolicy)
+        {
+            problems.Add($"Feature '{key}' has a lifetime period and cannot roll over: it has no next period.");
+        }
+    }
+
     public static List<string> FindProblems(QuotaKitOptions options)
     {
         var problems = new List<string>(options.BindingProblems);
@@ -52,6 +80,8 @@ internal sealed partial class QuotaKitOptionsValidator : IValidateOptions<QuotaK
             {
                 problems.Add($"Feature '{key}' lists an alert threshold twice.");
             }
+
+            CheckRollover(key, feature, problems);
         }
 
         foreach (var (key, plan) in options.Plans)

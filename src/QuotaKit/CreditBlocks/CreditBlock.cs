@@ -25,6 +25,9 @@ public sealed record CreditBlock(
     Guid Id, string FeatureKey, long Amount, long Burned, int Priority, Instant ValidFrom, Instant? ValidUntil, Instant CreatedAt,
     string? Reason)
 {
+    /// <summary>Where the block came from: a grant (the default) or a rollover of unused allowance.</summary>
+    public CreditBlockSource Source { get; init; } = CreditBlockSource.Grant;
+
     /// <summary>The longest <see cref="Reason"/> a store keeps, in characters.</summary>
     public const int MaxReasonLength = 256;
 

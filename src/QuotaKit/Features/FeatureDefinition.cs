@@ -43,6 +43,23 @@ public sealed class FeatureDefinition
     public PlanChangeRule OnDowngrade { get; set; } = PlanChangeRule.Keep;
 
     /// <summary>
+    /// Whether the plan's allowance a period leaves unused carries into the next period as a credit block; <c>null</c>
+    /// (the default) carries nothing. Set it with <see cref="RollsOver"/>.
+    /// </summary>
+    public RolloverRule? Rollover { get; set; }
+
+    /// <summary>
+    /// Carries the plan's allowance a period leaves unused, at most <paramref name="cap"/> units (all of it when
+    /// <c>null</c>), into the next period as a credit block usable for <paramref name="periods"/> periods, the next one
+    /// included (docs/concepts.md, "Rollover"). Checked at validation: not for gauges nor lifetime periods.
+    /// </summary>
+    public FeatureDefinition RollsOver(long? cap = null, int periods = 1)
+    {
+        Rollover = new RolloverRule(cap, periods);
+        return this;
+    }
+
+    /// <summary>
     /// Shows this feature as a column of the wide usage report, named <paramref name="name"/> (e.g.
     /// <c>images_generated</c>), or by default a safe snake_case name derived from the key
     /// (<see cref="FeatureColumnNames.Derive"/>). Names are checked at validation (<see cref="FeatureColumnException"/>).

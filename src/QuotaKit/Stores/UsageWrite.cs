@@ -13,7 +13,7 @@ public sealed class UsageWrite
     internal UsageWrite(
         string subjectId, FeatureDefinition feature, UsageOperation operation, long amount, UsagePeriod period, FeatureLimit limit,
         int[] alertThresholds, Instant recordedAt, Instant occurredAt, UsageOptions? options, SubjectContext subject,
-        Instant? holdExpiresAt = null)
+        Instant? holdExpiresAt = null, Instant? rolloverValidUntil = null)
     {
         SubjectId = subjectId;
         FeatureKey = feature.Key;
@@ -31,6 +31,34 @@ public sealed class UsageWrite
         CallId = Guid.NewGuid();
         SubjectVersion = subject.Version;
         HoldExpiresAt = holdExpiresAt;
+        Rollover = rolloverValidUntil is null ? null : feature.Rollover;
+        RolloverValidUntil = rolloverValidUntil;
+    }
+
+    /// <summary>
+    /// The feature's rollover rule, for a store that keeps credit blocks; <c>null</c> when the feature does not roll over.
+    /// When the write creates its counter (the first write of a period), the stored period that ends exactly where the new
+    /// counter starts carries <see cref="CarriedFrom"/> units into a credit block of <see cref="CreditBlockSource.Rollover"/>,
+    /// valid from the new counter's start until <see cref="RolloverValidUntil"/>, before the write is decided. A write of
+    /// such a feature refused on an empty counter still creates the counter, so that the rollover is there to decide it.
+    /// </summary>
+    public RolloverRule? Rollover { get; }
+
+    /// <summary>When a block carried over into this write's period stops being usable: the end of the period
+    /// <see cref="RolloverRule.Periods"/> − 1 after <see cref="Period"/>. <c>null</c> when the feature does not roll over.</summary>
+    public Instant? RolloverValidUntil { get; }
+
+    /// <summary>
+    /// The units <paramref name="previous"/>, the stored period just before the write's new counter, carries over: the
+    /// plan's allowance it left unused (its stored limit minus the plan's part of its usage), at most the rule's cap; 0
+    /// when the feature does not roll over or the previous period was unlimited.
+    /// </summary>
+    public long CarriedFrom(StoredPeriod previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        return Rollover is { } rule && previous.LimitValue is { } limit
+            ? rule.CarriedFrom(limit - Math.Max(previous.Used - previous.BlocksBurned, 0))
+            : 0;
     }
 
     /// <summary>

@@ -98,4 +98,33 @@ internal sealed class QuotaKitRuntime
     /// <summary>The features a usage page lists for the subject, by key: every feature it has a period for.</summary>
     public FeatureDefinition[] FeaturesWithPeriods(SubjectContext subject) =>
         Options.Features.Values.Where(f => HasPeriod(f, subject)).OrderBy(f => f.Key, StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// When a block carried over into <paramref name="period"/> stops being usable: the end of the period
+    /// <see cref="RolloverRule.Periods"/> − 1 after it (<see cref="SupportedInstants.Max"/> when the periods run past the
+    /// supported instants); <c>null</c> when the feature does not roll over.
+    /// </summary>
+    public static Instant? RolloverValidUntil(FeatureDefinition feature, SubjectContext subject, UsagePeriod period)
+    {
+        if (feature.Rollover is not { } rule)
+        {
+            return null;
+        }
+
+        var end = period.End;
+        try
+        {
+            for (var i = 1; i < rule.Periods && end < SupportedInstants.Max; i++)
+            {
+                end = SupportedInstants.GetPeriod(feature, subject, end).End;
+            }
+        }
+        catch (PeriodOutOfRangeException)
+        {
+            // Periods past the last one QuotaKit can compute: the block lasts as long as instants can be stored.
+            end = SupportedInstants.Max;
+        }
+
+        return end;
+    }
 }

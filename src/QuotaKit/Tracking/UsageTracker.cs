@@ -111,9 +111,13 @@ public sealed partial class UsageTracker : IUsageTracker, IUsageMeter, IUsageRes
     /// <summary>The write as of <paramref name="at"/>, with the limit and the period <paramref name="subject"/> gives there.</summary>
     private UsageWrite CreateWrite(
         UsageOperation operation, string subjectId, FeatureDefinition feature, long amount, UsageOptions? options, SubjectContext subject,
-        Instant now, Instant at, Instant? holdExpiresAt = null) =>
-        new(subjectId, feature, operation, amount, QuotaKitRuntime.GetPeriod(feature, subject, at), _runtime.GetLimit(subject, feature.Key, at),
-            _runtime.GetAlertThresholds(feature), now, at, options, subject, holdExpiresAt);
+        Instant now, Instant at, Instant? holdExpiresAt = null)
+    {
+        var period = QuotaKitRuntime.GetPeriod(feature, subject, at);
+        var rolloverValidUntil = _store.SupportsCreditBlocks ? QuotaKitRuntime.RolloverValidUntil(feature, subject, period) : null;
+        return new(subjectId, feature, operation, amount, period, _runtime.GetLimit(subject, feature.Key, at),
+            _runtime.GetAlertThresholds(feature), now, at, options, subject, holdExpiresAt, rolloverValidUntil);
+    }
 
     /// <summary>
     /// <see cref="CreateWrite"/>, except that when the subject's context was only <paramref name="guessed"/>, a context that

@@ -45,6 +45,33 @@ public sealed class UsageAndHealthTests(PostgresDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_usage_page_shows_each_credit_blocks_remaining_and_counts_it_in_remaining()
+    {
+        await using var host = await StartAsync();
+        var subject = GateHost.NewSubject();
+        var admin = host.App.Services.GetRequiredService<IQuotaAdministration>();
+        var block = await admin.AddCreditBlockAsync(subject, "images", 10, validUntil: host.Clock.GetCurrentInstant() + NodaTime.Duration.FromDays(30));
+        await host.SpendAsync("/images", subject, 3);
+
+        // The plan's 3 are spent: the fourth and fifth images burn 2 of the block's 10.
+        await host.SpendAsync("/images", subject, 1);
+        var fifth = await host.PostAsync("/images", subject);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/usage");
+        request.Headers.Add("X-User", subject);
+        var items = await (await host.Client.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+
+        fifth.EnsureSuccessStatusCode();
+        fifth.Header("RateLimit").Should().StartWith("\"images\";r=8;", "0 left in the plan + 8 in the block");
+        var images = items.EnumerateArray().Single(i => i.GetProperty("feature").GetString() == "images");
+        (images.GetProperty("used").GetInt64(), images.GetProperty("remaining").GetInt64(), images.GetProperty("blocksBurned").GetInt64())
+            .Should().Be((5L, 8L, 2L));
+        var blocks = images.GetProperty("blocks").EnumerateArray().ToList();
+        blocks.Should().ContainSingle();
+        blocks[0].GetProperty("id").GetGuid().Should().Be(block.Id);
+        (blocks[0].GetProperty("remaining").GetInt64(), blocks[0].GetProperty("amount").GetInt64()).Should().Be((8L, 10L));
+    }
+
+    [Fact]
     public async Task The_usage_page_without_a_subject_is_401()
     {
         await using var host = await StartAsync();

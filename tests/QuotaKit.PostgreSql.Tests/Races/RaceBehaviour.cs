@@ -14,6 +14,7 @@ namespace QuotaKit.PostgreSql.Tests.Races;
 public abstract class RaceBehaviour : IAsyncLifetime
 {
     private const int Callers = 64;
+    private const int CreditedPlan = 20;
     private static readonly Instant Now = Instant.FromUtc(2025, 6, 2, 9, 0);
     private readonly string _subject = $"race-{Guid.NewGuid():N}";
     private IReadOnlyList<TrackerUnderTest> _instances = [];
@@ -21,7 +22,8 @@ public abstract class RaceBehaviour : IAsyncLifetime
     public async Task InitializeAsync() => _instances = await CreateInstancesAsync(q => q
         .AddFeature("images", PeriodPolicy.Day)
         .AddFeature("alerted", PeriodPolicy.Day, f => f.AlertThresholds = [25, 50, 75, 100])
-        .AddPlan("race", p => p.Limit("images", 50).Limit("alerted", Callers))
+        .AddFeature("credited", PeriodPolicy.Day)
+        .AddPlan("race", p => p.Limit("images", 50).Limit("alerted", Callers).Limit("credited", CreditedPlan))
         .UseDefaultPlan("race")
         .UseClock(new FakeClock(Now)));
 
@@ -151,6 +153,79 @@ public abstract class RaceBehaviour : IAsyncLifetime
 
         var next = await _instances[1 % _instances.Count].Tracker.IncrementAsync(_subject, "images");
         next.Used.Should().Be(committedTotal + 1, "every abandoned hold expired");
+    }
+
+    [Fact]
+    public async Task Callers_racing_over_the_plan_and_three_credit_blocks_never_overshoot_and_burn_each_unit_once_in_order()
+    {
+        // Plan 20 a day, blocks of 5 (ends first), 10 and 15 (priority 1): 50 units in all. Every caller makes four
+        // calls: consumes of 1 or 2 units, some refunded at once, and reservations committed in part or released, so
+        // blocks are burned and given back concurrently. Settles go through the other instance.
+        var admin = _instances[0].Admin;
+        var blocks = new[]
+        {
+            await admin.AddCreditBlockAsync(_subject, "credited", 10, Now - Duration.FromDays(1), Now + Duration.FromDays(30)),
+            await admin.AddCreditBlockAsync(_subject, "credited", 15, Now - Duration.FromDays(1), validUntil: null, priority: 1),
+            await admin.AddCreditBlockAsync(_subject, "credited", 5, Now - Duration.FromDays(1), Now + Duration.FromDays(7)),
+        };
+        const long capacity = CreditedPlan + 10 + 15 + 5;
+        var reservations = _instances.Select(i => i.Reservations).ToArray();
+
+        var outcomes = RunTogether((tracker, caller) =>
+        {
+            long net = 0, highestUsed = 0;
+            for (var round = 0; round < 4; round++)
+            {
+                var amount = 1 + ((caller + round) % 2);
+                if (caller % 4 == 0)
+                {
+                    var reserved = reservations[caller % reservations.Length].ReserveAsync(_subject, "credited", amount, Duration.FromHours(1))
+                        .GetAwaiter().GetResult();
+                    highestUsed = Math.Max(highestUsed, reserved.Decision.Used);
+                    if (reserved.Granted)
+                    {
+                        var settler = reservations[(caller + 1) % reservations.Length];
+                        net += round % 2 == 0
+                            ? settler.CommitAsync(reserved.Reservation!, 1).GetAwaiter().GetResult().CommittedAmount
+                            : settler.ReleaseAsync(reserved.Reservation!).GetAwaiter().GetResult().CommittedAmount;
+                    }
+
+                    continue;
+                }
+
+                var consumed = tracker.TryConsumeAsync(_subject, "credited", amount).GetAwaiter().GetResult();
+                highestUsed = Math.Max(highestUsed, consumed.Used);
+                if (consumed.Allowed)
+                {
+                    net += amount;
+                    if (caller % 4 == 1)
+                    {
+                        tracker.RefundAsync(_subject, "credited", amount).GetAwaiter().GetResult();
+                        net -= amount;
+                    }
+                }
+            }
+
+            return (Net: net, HighestUsed: highestUsed);
+        });
+
+        var usage = (await _instances[1 % _instances.Count].Tracker.GetUsageAsync(_subject, Now)).Single(u => u.FeatureKey == "credited");
+        var stored = (await admin.GetCreditBlocksAsync(_subject)).ToDictionary(b => b.Id);
+        var inBurnOrder = new[] { stored[blocks[2].Id], stored[blocks[0].Id], stored[blocks[1].Id] };
+
+        outcomes.Max(o => o.HighestUsed).Should().BeLessThanOrEqualTo(capacity, "the plan and the blocks together are never overshot");
+        usage.Used.Should().Be(outcomes.Sum(o => o.Net), "every unit counted, refunded and settled exactly once");
+        usage.BlocksBurned.Should().Be(inBurnOrder.Sum(b => b.Burned), "the period's total is what its blocks burned");
+        inBurnOrder.Should().OnlyContain(b => b.Burned >= 0 && b.Burned <= b.Amount, "no block burned past its amount");
+        if (usage.BlocksBurned > 0)
+        {
+            (usage.Used - usage.BlocksBurned).Should().Be(CreditedPlan, "blocks are burned only after the plan is spent, and given back first");
+        }
+
+        // Burns go in order and gifts back in reverse, so the blocks are always: spent ones, at most one in part, untouched ones.
+        var firstNotSpent = Array.FindIndex(inBurnOrder, b => b.Remaining > 0);
+        inBurnOrder.Skip(firstNotSpent < 0 ? inBurnOrder.Length : firstNotSpent + 1).Should().OnlyContain(
+            b => b.Burned == 0, "a later block is touched only once every earlier one is spent");
     }
 
     private async Task<long> UsedAsync(TrackerUnderTest instance, string feature) =>
