@@ -24,5 +24,16 @@ internal sealed class InMemoryCounter
     /// <summary>When the usage was last changed (the clock's instant of the last write that applied).</summary>
     public Instant LastWriteAt { get; set; }
 
-    public StoredPeriod ToStoredPeriod() => new(Period, Used, LimitValue, LastWriteAt);
+    /// <summary>What the period burned from credit blocks, block by block, net of what it gave back.</summary>
+    public InMemoryCreditBurns Burns { get; private set; } = new();
+
+    /// <summary>How many of <see cref="Used"/> the period drew from credit blocks.</summary>
+    public long BlocksBurned => Burns.Total;
+
+    /// <summary>Starts the period's burns afresh (a reset at the period's start); the blocks keep what was burned.</summary>
+    public void ForgetBurns() => Burns = new();
+
+    /// <summary>The stored period; with its burns per block when <paramref name="withBurns"/> (history).</summary>
+    public StoredPeriod ToStoredPeriod(bool withBurns = false) =>
+        new(Period, Used, LimitValue, LastWriteAt) { BlocksBurned = BlocksBurned, Burns = withBurns ? Burns.ToList() : [] };
 }

@@ -14,6 +14,7 @@ public sealed class InMemoryUsageStore : UsageStore
     private readonly Dictionary<(string SubjectId, string FeatureKey), InMemoryCounters> _counters = new();
     private readonly Dictionary<(string SubjectId, string Key), (StoredUsageCall Call, Instant RecordedAt)> _idempotency = new();
     private readonly InMemoryHolds _holds = new();
+    private readonly InMemoryCreditBlocks _blocks = new();
 
     /// <inheritdoc />
     public override ValueTask<UsageWriteResult> WriteAsync(UsageWrite write, CancellationToken cancellationToken)
@@ -92,12 +93,14 @@ public sealed class InMemoryUsageStore : UsageStore
             (holdsInstant, cut) = (false, counter);
         }
 
+        // As the PostgreSQL store: the blocks usable at the write's instant, read under the lock with the counter.
+        var available = _blocks.Available(write.SubjectId, write.FeatureKey, write.OccurredAt);
         if (!holdsInstant)
         {
-            var onEmpty = write.Apply(0);
+            var onEmpty = write.Apply(0, 0, available);
             if (!onEmpty.Applied)
             {
-                return UsageWriteResult.Decided(onEmpty, write.Period, 0, 0);
+                return UsageWriteResult.Decided(onEmpty, write.Period, 0, 0) with { BlocksRemaining = available };
             }
 
             if (cut is not null)
@@ -114,10 +117,12 @@ public sealed class InMemoryUsageStore : UsageStore
         var period = counter!.Period.End == write.Period.End
             ? counter.Period
             : new UsagePeriod(counter.Period.Start, Earlier(write.Period.End, counters.FirstStartAfter(counter.Period.Start)));
-        var decision = write.Apply(counter.Used);
+        var decision = write.Apply(counter.Used, counter.BlocksBurned, available);
         var alertLevelBefore = counter.AlertedPercent;
         if (decision.Applied)
         {
+            counter.Burns.GiveBack(decision.ReturnToBlocks);
+            _blocks.Burn(write.SubjectId, write.FeatureKey, write.OccurredAt, decision.BurnFromBlocks, counter.Burns);
             counter.Used = decision.UsedAfter;
             counter.LimitValue = write.Limit.AsNumber;
             counter.AlertedPercent = Math.Max(counter.AlertedPercent, write.AlertLevelAt(decision.UsedAfter));
@@ -125,7 +130,11 @@ public sealed class InMemoryUsageStore : UsageStore
             counter.LastWriteAt = write.RecordedAt;
         }
 
-        return UsageWriteResult.Decided(decision, period, alertLevelBefore, counter.AlertedPercent);
+        return UsageWriteResult.Decided(decision, period, alertLevelBefore, counter.AlertedPercent) with
+        {
+            BlocksBurned = counter.BlocksBurned,
+            BlocksRemaining = _blocks.Available(write.SubjectId, write.FeatureKey, write.OccurredAt),
+        };
     }
 
     /// <inheritdoc />
@@ -144,6 +153,7 @@ public sealed class InMemoryUsageStore : UsageStore
             if (counter.Period.Start == at)
             {
                 (counter.Used, counter.AlertedPercent, counter.LastWriteAt) = (0, 0, at);
+                counter.ForgetBurns();
                 return Task.FromResult(true);
             }
 
@@ -185,6 +195,9 @@ public sealed class InMemoryUsageStore : UsageStore
         }
         else if (changed)
         {
+            // A commit of more than held burns, from the blocks usable now, what the plan's allowance cannot cover.
+            var burn = request.BlocksToBurnOnCommit(
+                counter.Used, hold.Amount, counter.BlocksBurned, _blocks.Available(request.SubjectId, request.FeatureKey, request.RecordedAt));
             try
             {
                 hold.Commit(request.ActualAmount, request.RecordedAt);
@@ -193,6 +206,8 @@ public sealed class InMemoryUsageStore : UsageStore
             {
                 throw new InvalidAmountException(request.ActualAmount, $"the counter of {request} would exceed {long.MaxValue} units. Nothing was changed.");
             }
+
+            _blocks.Burn(request.SubjectId, request.FeatureKey, request.RecordedAt, burn, counter.Burns);
 
             counter.AlertedPercent = Math.Max(counter.AlertedPercent, request.AlertLevelAt(counter.Used));
         }
@@ -204,7 +219,35 @@ public sealed class InMemoryUsageStore : UsageStore
 
         return new HoldSettleResult(
             Found: true, hold.State, changed, hold.Amount, hold.SettledAmount, counter.Used, alertLevelBefore, counter.AlertedPercent, counter.Period,
-            hold.ExpiresAt);
+            hold.ExpiresAt)
+        {
+            BlocksBurned = counter.BlocksBurned,
+        };
+    }
+
+    /// <inheritdoc />
+    public override bool SupportsCreditBlocks => true;
+
+    /// <inheritdoc />
+    public override Task AddCreditBlockAsync(string subjectId, CreditBlock block, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _blocks.Add(subjectId, block);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public override Task<IReadOnlyList<CreditBlock>> ReadCreditBlocksAsync(string subjectId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_blocks.All(subjectId));
+        }
     }
 
     /// <inheritdoc />
@@ -236,7 +279,7 @@ public sealed class InMemoryUsageStore : UsageStore
         {
             IReadOnlyList<StoredPeriod> rows = CountersOf(subjectId, featureKey).All
                 .Where(c => c.Period.Start < range.End && c.Period.End > range.Start)
-                .Select(c => c.ToStoredPeriod())
+                .Select(c => c.ToStoredPeriod(withBurns: true))
                 .ToList();
             return Task.FromResult(rows);
         }

@@ -17,4 +17,18 @@ public sealed record StoredPeriod(UsagePeriod Period, long Used, long? LimitValu
     /// everything back to left out. Filled by <see cref="UsageStore.ReadHistoryAsync"/>; empty elsewhere and for a store
     /// without blocks.</summary>
     public IReadOnlyList<CreditBurn> Burns { get; init; } = [];
+
+    /// <summary>Equal when every value is, <see cref="Burns"/> compared item by item (not by reference).</summary>
+    /// <param name="other">The period to compare with.</param>
+    public bool Equals(StoredPeriod? other) =>
+        other is not null
+        && Period.Equals(other.Period)
+        && Used == other.Used
+        && LimitValue == other.LimitValue
+        && LastWriteAt == other.LastWriteAt
+        && BlocksBurned == other.BlocksBurned
+        && Burns.SequenceEqual(other.Burns);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Period, Used, LimitValue, LastWriteAt, BlocksBurned, Burns.Count);
 }

@@ -23,4 +23,21 @@ public sealed record FeatureUsage(string FeatureKey, string Unit, long Used, Fea
 
     /// <summary>In history: what the period burned from each block. Empty on the usage page.</summary>
     public IReadOnlyList<CreditBurn> Burns { get; init; } = [];
+
+    /// <summary>Equal when every value is, <see cref="Blocks"/> and <see cref="Burns"/> compared item by item (not by
+    /// reference, so a usage read twice equals itself).</summary>
+    /// <param name="other">The usage to compare with.</param>
+    public bool Equals(FeatureUsage? other) =>
+        other is not null
+        && FeatureKey == other.FeatureKey
+        && Unit == other.Unit
+        && Used == other.Used
+        && EqualityComparer<FeatureLimit>.Default.Equals(Limit, other.Limit)
+        && Period.Equals(other.Period)
+        && BlocksBurned == other.BlocksBurned
+        && Blocks.SequenceEqual(other.Blocks)
+        && Burns.SequenceEqual(other.Burns);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(FeatureKey, Unit, Used, Limit, Period, BlocksBurned, Blocks.Count, Burns.Count);
 }

@@ -1,0 +1,62 @@
+using NodaTime;
+
+namespace QuotaKit.Testing;
+
+/// <summary>
+/// The in-memory store's credit blocks, by subject: adds them, reads them in <see cref="CreditBlock.BurnOrder"/>, sums
+/// what the usable ones have left and burns them in that order. Not thread-safe: the store calls it under its lock.
+/// </summary>
+internal sealed class InMemoryCreditBlocks
+{
+    private readonly Dictionary<string, List<InMemoryCreditBlock>> _bySubject = new(StringComparer.Ordinal);
+
+    public void Add(string subjectId, CreditBlock block)
+    {
+        if (!_bySubject.TryGetValue(subjectId, out var blocks))
+        {
+            _bySubject[subjectId] = blocks = [];
+        }
+
+        blocks.Add(new InMemoryCreditBlock(block));
+    }
+
+    /// <summary>Every block of the subject, spent and expired ones included, in burn order.</summary>
+    public IReadOnlyList<CreditBlock> All(string subjectId) =>
+        _bySubject.TryGetValue(subjectId, out var blocks) ? [.. blocks.Select(b => b.Block).Order(CreditBlock.BurnOrder)] : [];
+
+    /// <summary>The units left in the subject's blocks of the feature usable at <paramref name="at"/>, saturating at
+    /// <see cref="long.MaxValue"/>.</summary>
+    public long Available(string subjectId, string featureKey, Instant at)
+    {
+        var sum = 0L;
+        foreach (var block in Usable(subjectId, featureKey, at))
+        {
+            var remaining = block.Block.Remaining;
+            sum = sum > long.MaxValue - remaining ? long.MaxValue : sum + remaining;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Burns <paramref name="units"/> (at most <see cref="Available"/>) from the usable blocks in burn order,
+    /// recording them in <paramref name="burns"/>.</summary>
+    public void Burn(string subjectId, string featureKey, Instant at, long units, InMemoryCreditBurns burns)
+    {
+        foreach (var block in Usable(subjectId, featureKey, at))
+        {
+            if (units == 0)
+            {
+                return;
+            }
+
+            var take = Math.Min(units, block.Block.Remaining);
+            burns.Burn(block, take);
+            units -= take;
+        }
+    }
+
+    private List<InMemoryCreditBlock> Usable(string subjectId, string featureKey, Instant at) =>
+        _bySubject.TryGetValue(subjectId, out var blocks)
+            ? [.. blocks.Where(b => b.Block.FeatureKey == featureKey && b.Block.IsUsableAt(at)).OrderBy(b => b.Block, CreditBlock.BurnOrder)]
+            : [];
+}
