@@ -156,19 +156,49 @@ public abstract class RaceBehaviour : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Callers_racing_over_the_plan_and_three_credit_blocks_never_overshoot_and_burn_each_unit_once_in_order()
+    public async Task Callers_racing_past_the_plan_and_three_credit_blocks_never_overshoot_them_and_count_every_unit_once()
     {
-        // Plan 20 a day, blocks of 5 (ends first), 10 and 15 (priority 1): 50 units in all. Every caller makes four
-        // calls: consumes of 1 or 2 units, some refunded at once, and reservations committed in part or released, so
-        // blocks are burned and given back concurrently. Settles go through the other instance.
+        // Plan 20 + blocks of 10, 15 and 5 = 50 units for about 250 asked: most calls are refused.
+        var (usage, blocks, outcomes) = await RaceOverCreditBlocksAsync(10, 15, 5);
+
+        outcomes.Max(o => o.HighestUsed).Should().BeLessThanOrEqualTo(CreditedPlan + 30, "the plan and the blocks together are never overshot");
+        usage.Used.Should().Be(outcomes.Sum(o => o.Net), "every unit counted, refunded and settled exactly once");
+        usage.BlocksBurned.Should().Be(blocks.Sum(b => b.Burned), "the period's total is what its blocks burned");
+        blocks.Should().OnlyContain(b => b.Burned >= 0 && b.Burned <= b.Amount, "no block burned past its amount");
+        (usage.Used - usage.BlocksBurned).Should().Be(CreditedPlan, "blocks are burned only after the plan is spent, and given back first");
+    }
+
+    [Fact]
+    public async Task Callers_racing_into_three_credit_blocks_burn_them_in_order_and_give_back_in_reverse()
+    {
+        // Blocks of 5 (ends first), 300 and 100 (priority 1) hold more than the race asks: nothing is refused, so the race
+        // uses exactly 224 units (48 consumers of 1 + 2 + 1 + 2, of which 16 refund each at once; 16 reservers commit 1
+        // twice): 20 from the plan, 204 from the blocks, in order: 5, then 199 of 300, and none of the priority-1 block.
+        var (usage, blocks, outcomes) = await RaceOverCreditBlocksAsync(5, 300, 100);
+
+        outcomes.Sum(o => o.Net).Should().Be(224, "nothing was refused");
+        (usage.Used, usage.BlocksBurned).Should().Be((224L, 204L));
+        blocks.Select(b => b.Burned).Should().Equal([5L, 199L, 0L], "burned in order, given back in reverse, under every interleaving");
+    }
+
+    /// <summary>
+    /// 64 callers, four calls each: consumes of 1 or 2 units (a quarter of the consumers refund theirs at once) and
+    /// reservations committed with 1 unit or released, through the other instance. The "credited" plan allows 20 a day;
+    /// the subject has three blocks: <paramref name="first"/> (priority 0, ends in 7 days), <paramref name="second"/>
+    /// (priority 0, ends in 30 days) and <paramref name="third"/> (priority 1, no end). Answers the usage, the blocks in
+    /// burn order, and each caller's net units and the highest usage it saw.
+    /// </summary>
+    private async Task<(FeatureUsage Usage, CreditBlock[] Blocks, (long Net, long HighestUsed)[] Outcomes)> RaceOverCreditBlocksAsync(
+        long first, long second, long third)
+    {
         var admin = _instances[0].Admin;
-        var blocks = new[]
+        var from = Now - Duration.FromDays(1);
+        var ids = new[]
         {
-            await admin.AddCreditBlockAsync(_subject, "credited", 10, Now - Duration.FromDays(1), Now + Duration.FromDays(30)),
-            await admin.AddCreditBlockAsync(_subject, "credited", 15, Now - Duration.FromDays(1), validUntil: null, priority: 1),
-            await admin.AddCreditBlockAsync(_subject, "credited", 5, Now - Duration.FromDays(1), Now + Duration.FromDays(7)),
+            (await admin.AddCreditBlockAsync(_subject, "credited", third, from, validUntil: null, priority: 1)).Id,
+            (await admin.AddCreditBlockAsync(_subject, "credited", second, from, Now + Duration.FromDays(30))).Id,
+            (await admin.AddCreditBlockAsync(_subject, "credited", first, from, Now + Duration.FromDays(7))).Id,
         };
-        const long capacity = CreditedPlan + 10 + 15 + 5;
         var reservations = _instances.Select(i => i.Reservations).ToArray();
 
         var outcomes = RunTogether((tracker, caller) =>
@@ -211,21 +241,7 @@ public abstract class RaceBehaviour : IAsyncLifetime
 
         var usage = (await _instances[1 % _instances.Count].Tracker.GetUsageAsync(_subject, Now)).Single(u => u.FeatureKey == "credited");
         var stored = (await admin.GetCreditBlocksAsync(_subject)).ToDictionary(b => b.Id);
-        var inBurnOrder = new[] { stored[blocks[2].Id], stored[blocks[0].Id], stored[blocks[1].Id] };
-
-        outcomes.Max(o => o.HighestUsed).Should().BeLessThanOrEqualTo(capacity, "the plan and the blocks together are never overshot");
-        usage.Used.Should().Be(outcomes.Sum(o => o.Net), "every unit counted, refunded and settled exactly once");
-        usage.BlocksBurned.Should().Be(inBurnOrder.Sum(b => b.Burned), "the period's total is what its blocks burned");
-        inBurnOrder.Should().OnlyContain(b => b.Burned >= 0 && b.Burned <= b.Amount, "no block burned past its amount");
-        if (usage.BlocksBurned > 0)
-        {
-            (usage.Used - usage.BlocksBurned).Should().Be(CreditedPlan, "blocks are burned only after the plan is spent, and given back first");
-        }
-
-        // Burns go in order and gifts back in reverse, so the blocks are always: spent ones, at most one in part, untouched ones.
-        var firstNotSpent = Array.FindIndex(inBurnOrder, b => b.Remaining > 0);
-        inBurnOrder.Skip(firstNotSpent < 0 ? inBurnOrder.Length : firstNotSpent + 1).Should().OnlyContain(
-            b => b.Burned == 0, "a later block is touched only once every earlier one is spent");
+        return (usage, [stored[ids[2]], stored[ids[1]], stored[ids[0]]], outcomes);
     }
 
     private async Task<long> UsedAsync(TrackerUnderTest instance, string feature) =>
