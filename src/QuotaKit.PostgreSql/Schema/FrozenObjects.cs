@@ -45,7 +45,8 @@ internal static class FrozenObjects
         8 =>
         [
             Read("credit_blocks.v8.sql"), Read("credit_blocks_usable.v8.sql"), Read("burn_credit_blocks.v8.sql"),
-            Read("return_credit_blocks.v8.sql"), Read("release_expired_holds.v8.sql"), Read("record_usage.v8.sql"),
+            Read("return_credit_blocks.v8.sql"), Read("roll_over.v8.sql"), Read("release_expired_holds.v8.sql"),
+            Read("record_usage.v8.sql"),
             Read("reserve_usage.v8.sql"), Read("record_usage_batch.v8.sql"), Read("settle_hold.v8.sql"),
             Read("reset_counter.v8.sql"), Read("schema_version.v8.sql"),
         ],

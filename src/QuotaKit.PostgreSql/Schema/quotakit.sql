@@ -2108,6 +2108,43 @@ END $EF$;
 DO $EF$
 BEGIN
     IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261207230112_SchemaVersion8') THEN
+    -- Rollover (issue 15 part 3): called by the write that creates a period's counter of a feature that rolls over. The
+    -- stored period that ends exactly where the new one starts carries the plan's allowance it left unused (its stored
+    -- limit minus the plan's part of its usage: units burned from blocks were not the plan's), at most p_cap (NULL: no
+    -- cap), into a credit block of source 'rollover', usable from the new period's start until p_valid_until. No previous
+    -- period, an unlimited one (limit NULL) or nothing unused: nothing. Returns the units carried. The previous period is
+    -- closed, so it is read without a lock: what it held when the new period started is what carries over.
+    CREATE OR REPLACE FUNCTION quotakit.roll_over_v8(p_subject_id text, p_feature_key text, p_period_start timestamptz,
+        p_cap bigint, p_valid_until timestamptz, p_now timestamptz)
+    RETURNS bigint
+    LANGUAGE plpgsql
+    AS $function$
+    DECLARE
+        v_carried bigint;
+    BEGIN
+        SELECT least(greatest(c.limit_value - greatest(c.used - c.blocks_burned, 0), 0), coalesce(p_cap, 9223372036854775807))
+        INTO v_carried
+        FROM quotakit.usage_counters c
+        WHERE c.subject_id = p_subject_id AND c.feature_key = p_feature_key AND c.period_end = p_period_start;
+
+        IF coalesce(v_carried, 0) <= 0 OR p_valid_until <= p_period_start THEN
+            RETURN 0;
+        END IF;
+
+        INSERT INTO quotakit.credit_blocks (subject_id, id, feature_key, amount, burned, priority, valid_from, valid_until,
+            source, reason, created_at)
+        VALUES (p_subject_id, gen_random_uuid(), p_feature_key, v_carried, 0, 0, p_period_start, p_valid_until, 'rollover',
+            NULL, p_now);
+        RETURN v_carried;
+    END;
+    $function$;
+
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM quotakit.__quotakit_migrations WHERE "MigrationId" = '20261207230112_SchemaVersion8') THEN
     -- Version 8: release_expired_holds_v6 that gives the units of the expired holds back to the credit blocks their period
     -- burned first (up to the period's blocks_burned, the last burned first), then to the plan. Locks, in this order: the
     -- expired hold rows (by id), their counters (by period start), the blocks those periods burned (in burn order).
@@ -2214,7 +2251,7 @@ BEGIN
         p_operation text, p_amount bigint, p_limit bigint, p_enforce boolean, p_denied_outcome smallint,
         p_limit_kind smallint, p_limit_soft boolean, p_thresholds integer[],
         p_now timestamptz, p_occurred_at timestamptz, p_idempotency_key text, p_metadata jsonb, p_record_event boolean,
-        p_call_id uuid, p_subject_version bigint)
+        p_call_id uuid, p_subject_version bigint, p_rollover_cap bigint, p_rollover_until timestamptz)
     RETURNS TABLE (
         outcome smallint, used bigint, alerted_before integer, alerted_after integer,
         period_start timestamptz, period_end timestamptz,
@@ -2243,6 +2280,7 @@ BEGIN
         v_plan_used bigint;
         v_need bigint := 0;
         v_burned bigint := 0;
+        v_inserted integer;
         v_refused boolean;
         v_row boolean := true;
     BEGIN
@@ -2313,10 +2351,11 @@ BEGIN
             v_end := p_period_start;
         END IF;
 
-        IF NOT v_found AND p_enforce AND p_operation IN ('consume', 'increment') AND p_amount > p_limit
+        IF NOT v_found AND p_enforce AND p_operation IN ('consume', 'increment') AND p_amount > p_limit AND p_rollover_until IS NULL
             AND (p_limit_kind <> 0 OR p_amount - p_limit > quotakit.credit_blocks_usable_v8(p_subject_id, p_feature_key, p_occurred_at)) THEN
             -- Refused even on an empty counter (the usable blocks cannot cover what the plan cannot): answer without
-            -- creating the period's row.
+            -- creating the period's row. Not for a feature that rolls over: its first write creates the row and the
+            -- rollover, which may cover it.
             v_row := false;
             v_used := 0;
             v_blocks_burned := 0;
@@ -2343,6 +2382,13 @@ BEGIN
             -- No conflict target: a concurrent first request of the same period trips the exclusion constraint
             -- as well as the key, and only an untargeted DO NOTHING waits for it instead of failing (23P01).
             ON CONFLICT DO NOTHING;
+
+            -- The write that created the period's row carries the previous period's unused allowance over (only it: a
+            -- concurrent first write waits for the row below and then finds the block).
+            GET DIAGNOSTICS v_inserted = ROW_COUNT;
+            IF v_inserted > 0 AND p_rollover_until IS NOT NULL THEN
+                PERFORM quotakit.roll_over_v8(p_subject_id, p_feature_key, v_start, p_rollover_cap, p_rollover_until, p_now);
+            END IF;
 
             SELECT c.period_start, c.period_end, c.used, c.alerted_percent, c.blocks_burned
             INTO v_start, v_end, v_used, v_alerted, v_blocks_burned
@@ -2451,7 +2497,7 @@ BEGIN
         p_operation text, p_amount bigint, p_limit bigint, p_enforce boolean, p_denied_outcome smallint,
         p_limit_kind smallint, p_limit_soft boolean, p_thresholds integer[],
         p_now timestamptz, p_occurred_at timestamptz, p_idempotency_key text, p_metadata jsonb, p_record_event boolean,
-        p_call_id uuid, p_subject_version bigint, p_expires_at timestamptz)
+        p_call_id uuid, p_subject_version bigint, p_expires_at timestamptz, p_rollover_cap bigint, p_rollover_until timestamptz)
     RETURNS TABLE (
         outcome smallint, used bigint, alerted_before integer, alerted_after integer,
         period_start timestamptz, period_end timestamptz,
@@ -2469,7 +2515,8 @@ BEGIN
 
         SELECT * INTO r FROM quotakit.record_usage_v8(p_subject_id, p_feature_key, p_period_start, p_period_end,
             p_operation, p_amount, p_limit, p_enforce, p_denied_outcome, p_limit_kind, p_limit_soft, p_thresholds, p_now,
-            p_occurred_at, p_idempotency_key, p_metadata, p_record_event, p_call_id, p_subject_version) AS x;
+            p_occurred_at, p_idempotency_key, p_metadata, p_record_event, p_call_id, p_subject_version, p_rollover_cap,
+            p_rollover_until) AS x;
 
         IF r.subject_context IS NULL AND NOT r.is_replay AND r.outcome = 0 THEN
             INSERT INTO quotakit.usage_holds (subject_id, id, feature_key, period_start, amount, expires_at, created_at)
@@ -2493,7 +2540,7 @@ BEGIN
         p_operations text[], p_amounts bigint[], p_limits bigint[], p_enforce boolean[], p_denied_outcomes smallint[],
         p_limit_kinds smallint[], p_limit_soft boolean[], p_thresholds integer[],
         p_now timestamptz[], p_occurred_at timestamptz[], p_idempotency_keys text[], p_metadata jsonb[],
-        p_record_events boolean[], p_call_ids uuid[])
+        p_record_events boolean[], p_call_ids uuid[], p_rollover_caps bigint[], p_rollover_untils timestamptz[])
     RETURNS TABLE (
         item integer, outcome smallint, used bigint, alerted_before integer, alerted_after integer,
         period_start timestamptz, period_end timestamptz,
@@ -2589,6 +2636,7 @@ BEGIN
         v_p_updated timestamptz[] := '{}';
         v_sorted_items integer;
         v_row boolean;
+        v_inserted integer;
         v_c_blocks_burned bigint;
         v_p_blocks_burned bigint[] := '{}';
         r_blocks_burned bigint[] := array_fill(NULL::bigint, ARRAY[n]);
@@ -2608,7 +2656,8 @@ BEGIN
             OR (v_threshold_count > 0 AND array_length(p_thresholds, 1) <> n)
             OR coalesce(cardinality(p_now), 0) <> n OR coalesce(cardinality(p_occurred_at), 0) <> n
             OR coalesce(cardinality(p_idempotency_keys), 0) <> n OR coalesce(cardinality(p_metadata), 0) <> n
-            OR coalesce(cardinality(p_record_events), 0) <> n OR coalesce(cardinality(p_call_ids), 0) <> n THEN
+            OR coalesce(cardinality(p_record_events), 0) <> n OR coalesce(cardinality(p_call_ids), 0) <> n
+            OR coalesce(cardinality(p_rollover_caps), 0) <> n OR coalesce(cardinality(p_rollover_untils), 0) <> n THEN
             RAISE EXCEPTION 'quotakit.record_usage_batch_v8: every array must have one element per item (% items)', n
                 USING ERRCODE = '22023';
         END IF;
@@ -2770,7 +2819,7 @@ BEGIN
 
             v_row := true;
             IF NOT v_found AND p_enforce[i] AND p_operations[i] IN ('consume', 'increment') AND p_amounts[i] > p_limits[i]
-                AND (p_limit_kinds[i] <> 0
+                AND p_rollover_untils[i] IS NULL AND (p_limit_kinds[i] <> 0
                      OR p_amounts[i] - p_limits[i] > quotakit.credit_blocks_usable_v8(p_subject_ids[i], p_feature_keys[i], p_occurred_at[i])) THEN
                 -- Refused even on an empty counter (the usable blocks cannot cover what the plan cannot): answered without
                 -- creating the period's row.
@@ -2796,6 +2845,14 @@ BEGIN
                     limit_value, alerted_percent, created_at, updated_at)
                 VALUES (p_subject_ids[i], p_feature_keys[i], v_start, v_end, 0, p_limits[i], 0, p_now[i], p_now[i])
                 ON CONFLICT DO NOTHING;
+
+                -- As record_usage_v8: the item that created the period's row carries the previous period's unused allowance
+                -- over (a previous period written by this batch was stored above, before this item read its counter).
+                GET DIAGNOSTICS v_inserted = ROW_COUNT;
+                IF v_inserted > 0 AND p_rollover_untils[i] IS NOT NULL THEN
+                    PERFORM quotakit.roll_over_v8(p_subject_ids[i], p_feature_keys[i], v_start, p_rollover_caps[i],
+                        p_rollover_untils[i], p_now[i]);
+                END IF;
 
                 SELECT c.period_start, c.period_end, c.used, c.alerted_percent, c.updated_at, c.blocks_burned
                 INTO v_start, v_end, v_used, v_alerted, v_last_write, v_blocks_burned

@@ -43,13 +43,15 @@ GRANT EXECUTE ON FUNCTION quotakit.reserve_usage_v7(text, text, timestamptz, tim
 -- Version 8: credit blocks (the hot path is record_usage_v8, batches record_usage_batch_v8, from this version on). The
 -- tables credit_blocks and credit_burns get the table grants above.
 GRANT EXECUTE ON FUNCTION quotakit.record_usage_v8(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
-    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint) TO quotakit_runtime;
-GRANT EXECUTE ON FUNCTION quotakit.reserve_usage_v8(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
-    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint, timestamptz)
+    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint, bigint, timestamptz)
     TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.reserve_usage_v8(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
+    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint, timestamptz,
+    bigint, timestamptz) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.record_usage_batch_v8(text[], text[], timestamptz[], timestamptz[], text[], bigint[],
     bigint[], boolean[], smallint[], smallint[], boolean[], integer[], timestamptz[], timestamptz[], text[], jsonb[],
-    boolean[], uuid[]) TO quotakit_runtime;
+    boolean[], uuid[], bigint[], timestamptz[]) TO quotakit_runtime;
+GRANT EXECUTE ON FUNCTION quotakit.roll_over_v8(text, text, timestamptz, bigint, timestamptz, timestamptz) TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.settle_hold_v8(text, text, uuid, boolean, bigint, bigint, integer[], timestamptz, smallint)
     TO quotakit_runtime;
 GRANT EXECUTE ON FUNCTION quotakit.release_expired_holds_v8(text, text, timestamptz) TO quotakit_runtime;

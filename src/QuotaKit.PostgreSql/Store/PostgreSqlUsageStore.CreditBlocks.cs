@@ -16,7 +16,7 @@ internal sealed partial class PostgreSqlUsageStore
     // Every block of the subject in burn order (credit_blocks.v8.sql): ASC puts blocks that never end last.
     private const string ReadCreditBlocksSql =
         """
-        SELECT id, feature_key, amount, burned, priority, valid_from, valid_until, created_at, reason
+        SELECT id, feature_key, amount, burned, priority, valid_from, valid_until, created_at, reason, source
         FROM quotakit.credit_blocks
         WHERE subject_id = $1
         ORDER BY priority, valid_until, created_at, id
@@ -71,7 +71,10 @@ internal sealed partial class PostgreSqlUsageStore
                     ValidFrom: NpgsqlValues.ReadInstant(reader, 5),
                     ValidUntil: reader.IsDBNull(6) ? null : NpgsqlValues.ReadInstant(reader, 6),
                     CreatedAt: NpgsqlValues.ReadInstant(reader, 7),
-                    Reason: reader.IsDBNull(8) ? null : reader.GetString(8)));
+                    Reason: reader.IsDBNull(8) ? null : reader.GetString(8))
+                {
+                    Source = reader.GetString(9) == "rollover" ? CreditBlockSource.Rollover : CreditBlockSource.Grant,
+                });
             }
 
             return blocks;

@@ -4,19 +4,19 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// One call of <c>quotakit.record_usage_batch_v8</c>: the writes as 18 arrays (element i of each is write i, with the
+/// One call of <c>quotakit.record_usage_batch_v8</c>: the writes as 20 arrays (element i of each is write i, with the
 /// parameters <see cref="RecordUsageStatement"/> sends for one write), and the answer, one row per write. The command
 /// and its parameters are made once and reused (<see cref="BatchStatement"/>); only the arrays are new per batch.
 /// </summary>
 internal static class RecordUsageBatch
 {
     public const string Sql =
-        "SELECT * FROM quotakit.record_usage_batch_v8($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+        "SELECT * FROM quotakit.record_usage_batch_v8($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 
     // The SQLSTATE the function answers for an item whose counter would pass the largest bigint.
     private const string NumericValueOutOfRange = "22003";
 
-    /// <summary>The 18 typed array parameters, values unset: <see cref="Bind"/> sets them per batch.</summary>
+    /// <summary>The 20 typed array parameters, values unset: <see cref="Bind"/> sets them per batch.</summary>
     public static NpgsqlParameter[] CreateParameters() =>
     [
         Array(NpgsqlDbType.Text),         // subject ids
@@ -37,6 +37,8 @@ internal static class RecordUsageBatch
         Array(NpgsqlDbType.Jsonb),        // metadata
         Array(NpgsqlDbType.Boolean),      // record events
         Array(NpgsqlDbType.Uuid),         // call ids
+        Array(NpgsqlDbType.Bigint),       // rollover caps (NULL: no cap)
+        Array(NpgsqlDbType.TimestampTz),  // rollover ends (NULL: the feature does not roll over)
     ];
 
     /// <summary>Sets the arrays of <paramref name="p"/> (made by <see cref="CreateParameters"/>) to <paramref name="writes"/>;
@@ -62,6 +64,8 @@ internal static class RecordUsageBatch
         var metadata = new string?[n];
         var recordEvents = new bool[n];
         var callIds = new Guid[n];
+        var rolloverCaps = new long?[n];
+        var rolloverUntils = new DateTime?[n];
         var thresholdCount = 0;
         for (var i = 0; i < n; i++)
         {
@@ -90,6 +94,8 @@ internal static class RecordUsageBatch
             metadata[i] = write.MetadataJson;
             recordEvents[i] = recordAllEvents || write.RecordEvent;
             callIds[i] = write.CallId;
+            rolloverCaps[i] = write.Rollover?.Cap;
+            rolloverUntils[i] = write.RolloverValidUntil?.ToDateTimeUtc();
             var own = write.AlertThresholds;
             for (var t = 0; t < own.Count; t++)
             {
@@ -116,6 +122,8 @@ internal static class RecordUsageBatch
         p[15].Value = metadata;
         p[16].Value = recordEvents;
         p[17].Value = callIds;
+        p[18].Value = rolloverCaps;
+        p[19].Value = rolloverUntils;
         return (subjects, features);
     }
 

@@ -4,18 +4,18 @@ using NpgsqlTypes;
 namespace QuotaKit.PostgreSql;
 
 /// <summary>
-/// A reusable <c>quotakit.record_usage_v8</c> command with its 19 typed parameters (20 for a reservation), so a call allocates no command and no
+/// A reusable <c>quotakit.record_usage_v8</c> command with its 21 typed parameters (22 for a reservation), so a call allocates no command and no
 /// parameter objects: <see cref="Bind"/> sets the values, the caller attaches a connection, executes and returns it to
 /// its pool. One instance is used by one call at a time.
 /// </summary>
 internal sealed class RecordUsageStatement
 {
     public const string Sql =
-        "SELECT * FROM quotakit.record_usage_v8($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+        "SELECT * FROM quotakit.record_usage_v8($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
 
-    // A reservation: the same write, plus the hold's expiry.
+    // A reservation: the same write, plus the hold's expiry (before the rollover's two parameters).
     public const string ReserveSql =
-        "SELECT * FROM quotakit.reserve_usage_v8($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
+        "SELECT * FROM quotakit.reserve_usage_v8($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 
     private readonly NpgsqlParameter<string> _subjectId = new() { NpgsqlDbType = NpgsqlDbType.Text };
     private readonly NpgsqlParameter<string> _featureKey = new() { NpgsqlDbType = NpgsqlDbType.Text };
@@ -37,6 +37,8 @@ internal sealed class RecordUsageStatement
     private readonly NpgsqlParameter<Guid> _callId = new() { NpgsqlDbType = NpgsqlDbType.Uuid };
     private readonly NpgsqlParameter _subjectVersion = new() { NpgsqlDbType = NpgsqlDbType.Bigint };
     private readonly NpgsqlParameter<DateTime>? _holdExpiresAt;
+    private readonly NpgsqlParameter _rolloverCap = new() { NpgsqlDbType = NpgsqlDbType.Bigint };
+    private readonly NpgsqlParameter _rolloverUntil = new() { NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     /// <param name="reserve">True for a statement that reserves (<see cref="UsageWrite.HoldExpiresAt"/> set).</param>
     public RecordUsageStatement(bool reserve = false)
@@ -56,6 +58,9 @@ internal sealed class RecordUsageStatement
             _holdExpiresAt = new NpgsqlParameter<DateTime> { NpgsqlDbType = NpgsqlDbType.TimestampTz };
             Command.Parameters.Add(_holdExpiresAt);
         }
+
+        Command.Parameters.Add(_rolloverCap);
+        Command.Parameters.Add(_rolloverUntil);
     }
 
     public NpgsqlCommand Command { get; }
@@ -85,6 +90,8 @@ internal sealed class RecordUsageStatement
         _recordEvent.TypedValue = recordEvent;
         _callId.TypedValue = write.CallId;
         _subjectVersion.Value = write.SubjectVersion is { } version ? version : DBNull.Value;
+        _rolloverCap.Value = write.Rollover?.Cap is { } cap ? cap : DBNull.Value;
+        _rolloverUntil.Value = write.RolloverValidUntil is { } until ? until.ToDateTimeUtc() : DBNull.Value;
         if (_holdExpiresAt is not null)
         {
             // Stryker disable once String : unreachable. Only a reservation's statement has this parameter, and the store

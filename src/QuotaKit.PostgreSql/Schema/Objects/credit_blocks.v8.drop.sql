@@ -2,11 +2,13 @@ DROP FUNCTION IF EXISTS quotakit.reset_counter_v8(text, text, timestamptz);
 DROP FUNCTION IF EXISTS quotakit.settle_hold_v8(text, text, uuid, boolean, bigint, bigint, integer[], timestamptz, smallint);
 DROP FUNCTION IF EXISTS quotakit.record_usage_batch_v8(text[], text[], timestamptz[], timestamptz[], text[], bigint[],
     bigint[], boolean[], smallint[], smallint[], boolean[], integer[], timestamptz[], timestamptz[], text[], jsonb[],
-    boolean[], uuid[]);
+    boolean[], uuid[], bigint[], timestamptz[]);
 DROP FUNCTION IF EXISTS quotakit.reserve_usage_v8(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
-    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint, timestamptz);
+    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint, timestamptz, bigint,
+    timestamptz);
 DROP FUNCTION IF EXISTS quotakit.record_usage_v8(text, text, timestamptz, timestamptz, text, bigint, bigint, boolean,
-    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint);
+    smallint, smallint, boolean, integer[], timestamptz, timestamptz, text, jsonb, boolean, uuid, bigint, bigint, timestamptz);
+DROP FUNCTION IF EXISTS quotakit.roll_over_v8(text, text, timestamptz, bigint, timestamptz, timestamptz);
 DROP FUNCTION IF EXISTS quotakit.release_expired_holds_batch_v8(text[], text[], timestamptz);
 DROP FUNCTION IF EXISTS quotakit.release_expired_holds_v8(text, text, timestamptz);
 DROP FUNCTION IF EXISTS quotakit.return_credit_blocks_v8(text, text, timestamptz, bigint);

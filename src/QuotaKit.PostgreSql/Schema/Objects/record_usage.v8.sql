@@ -9,7 +9,7 @@ CREATE OR REPLACE FUNCTION quotakit.record_usage_v8(
     p_operation text, p_amount bigint, p_limit bigint, p_enforce boolean, p_denied_outcome smallint,
     p_limit_kind smallint, p_limit_soft boolean, p_thresholds integer[],
     p_now timestamptz, p_occurred_at timestamptz, p_idempotency_key text, p_metadata jsonb, p_record_event boolean,
-    p_call_id uuid, p_subject_version bigint)
+    p_call_id uuid, p_subject_version bigint, p_rollover_cap bigint, p_rollover_until timestamptz)
 RETURNS TABLE (
     outcome smallint, used bigint, alerted_before integer, alerted_after integer,
     period_start timestamptz, period_end timestamptz,
@@ -38,6 +38,7 @@ DECLARE
     v_plan_used bigint;
     v_need bigint := 0;
     v_burned bigint := 0;
+    v_inserted integer;
     v_refused boolean;
     v_row boolean := true;
 BEGIN
@@ -108,10 +109,11 @@ BEGIN
         v_end := p_period_start;
     END IF;
 
-    IF NOT v_found AND p_enforce AND p_operation IN ('consume', 'increment') AND p_amount > p_limit
+    IF NOT v_found AND p_enforce AND p_operation IN ('consume', 'increment') AND p_amount > p_limit AND p_rollover_until IS NULL
         AND (p_limit_kind <> 0 OR p_amount - p_limit > quotakit.credit_blocks_usable_v8(p_subject_id, p_feature_key, p_occurred_at)) THEN
         -- Refused even on an empty counter (the usable blocks cannot cover what the plan cannot): answer without
-        -- creating the period's row.
+        -- creating the period's row. Not for a feature that rolls over: its first write creates the row and the
+        -- rollover, which may cover it.
         v_row := false;
         v_used := 0;
         v_blocks_burned := 0;
@@ -138,6 +140,13 @@ BEGIN
         -- No conflict target: a concurrent first request of the same period trips the exclusion constraint
         -- as well as the key, and only an untargeted DO NOTHING waits for it instead of failing (23P01).
         ON CONFLICT DO NOTHING;
+
+        -- The write that created the period's row carries the previous period's unused allowance over (only it: a
+        -- concurrent first write waits for the row below and then finds the block).
+        GET DIAGNOSTICS v_inserted = ROW_COUNT;
+        IF v_inserted > 0 AND p_rollover_until IS NOT NULL THEN
+            PERFORM quotakit.roll_over_v8(p_subject_id, p_feature_key, v_start, p_rollover_cap, p_rollover_until, p_now);
+        END IF;
 
         SELECT c.period_start, c.period_end, c.used, c.alerted_percent, c.blocks_burned
         INTO v_start, v_end, v_used, v_alerted, v_blocks_burned

@@ -3,7 +3,7 @@ CREATE OR REPLACE FUNCTION quotakit.record_usage_batch_v8(
     p_operations text[], p_amounts bigint[], p_limits bigint[], p_enforce boolean[], p_denied_outcomes smallint[],
     p_limit_kinds smallint[], p_limit_soft boolean[], p_thresholds integer[],
     p_now timestamptz[], p_occurred_at timestamptz[], p_idempotency_keys text[], p_metadata jsonb[],
-    p_record_events boolean[], p_call_ids uuid[])
+    p_record_events boolean[], p_call_ids uuid[], p_rollover_caps bigint[], p_rollover_untils timestamptz[])
 RETURNS TABLE (
     item integer, outcome smallint, used bigint, alerted_before integer, alerted_after integer,
     period_start timestamptz, period_end timestamptz,
@@ -99,6 +99,7 @@ DECLARE
     v_p_updated timestamptz[] := '{}';
     v_sorted_items integer;
     v_row boolean;
+    v_inserted integer;
     v_c_blocks_burned bigint;
     v_p_blocks_burned bigint[] := '{}';
     r_blocks_burned bigint[] := array_fill(NULL::bigint, ARRAY[n]);
@@ -118,7 +119,8 @@ BEGIN
         OR (v_threshold_count > 0 AND array_length(p_thresholds, 1) <> n)
         OR coalesce(cardinality(p_now), 0) <> n OR coalesce(cardinality(p_occurred_at), 0) <> n
         OR coalesce(cardinality(p_idempotency_keys), 0) <> n OR coalesce(cardinality(p_metadata), 0) <> n
-        OR coalesce(cardinality(p_record_events), 0) <> n OR coalesce(cardinality(p_call_ids), 0) <> n THEN
+        OR coalesce(cardinality(p_record_events), 0) <> n OR coalesce(cardinality(p_call_ids), 0) <> n
+        OR coalesce(cardinality(p_rollover_caps), 0) <> n OR coalesce(cardinality(p_rollover_untils), 0) <> n THEN
         RAISE EXCEPTION 'quotakit.record_usage_batch_v8: every array must have one element per item (% items)', n
             USING ERRCODE = '22023';
     END IF;
@@ -280,7 +282,7 @@ BEGIN
 
         v_row := true;
         IF NOT v_found AND p_enforce[i] AND p_operations[i] IN ('consume', 'increment') AND p_amounts[i] > p_limits[i]
-            AND (p_limit_kinds[i] <> 0
+            AND p_rollover_untils[i] IS NULL AND (p_limit_kinds[i] <> 0
                  OR p_amounts[i] - p_limits[i] > quotakit.credit_blocks_usable_v8(p_subject_ids[i], p_feature_keys[i], p_occurred_at[i])) THEN
             -- Refused even on an empty counter (the usable blocks cannot cover what the plan cannot): answered without
             -- creating the period's row.
@@ -306,6 +308,14 @@ BEGIN
                 limit_value, alerted_percent, created_at, updated_at)
             VALUES (p_subject_ids[i], p_feature_keys[i], v_start, v_end, 0, p_limits[i], 0, p_now[i], p_now[i])
             ON CONFLICT DO NOTHING;
+
+            -- As record_usage_v8: the item that created the period's row carries the previous period's unused allowance
+            -- over (a previous period written by this batch was stored above, before this item read its counter).
+            GET DIAGNOSTICS v_inserted = ROW_COUNT;
+            IF v_inserted > 0 AND p_rollover_untils[i] IS NOT NULL THEN
+                PERFORM quotakit.roll_over_v8(p_subject_ids[i], p_feature_keys[i], v_start, p_rollover_caps[i],
+                    p_rollover_untils[i], p_now[i]);
+            END IF;
 
             SELECT c.period_start, c.period_end, c.used, c.alerted_percent, c.updated_at, c.blocks_burned
             INTO v_start, v_end, v_used, v_alerted, v_last_write, v_blocks_burned

@@ -5,7 +5,7 @@ CREATE OR REPLACE FUNCTION quotakit.reserve_usage_v8(
     p_operation text, p_amount bigint, p_limit bigint, p_enforce boolean, p_denied_outcome smallint,
     p_limit_kind smallint, p_limit_soft boolean, p_thresholds integer[],
     p_now timestamptz, p_occurred_at timestamptz, p_idempotency_key text, p_metadata jsonb, p_record_event boolean,
-    p_call_id uuid, p_subject_version bigint, p_expires_at timestamptz)
+    p_call_id uuid, p_subject_version bigint, p_expires_at timestamptz, p_rollover_cap bigint, p_rollover_until timestamptz)
 RETURNS TABLE (
     outcome smallint, used bigint, alerted_before integer, alerted_after integer,
     period_start timestamptz, period_end timestamptz,
@@ -23,7 +23,8 @@ BEGIN
 
     SELECT * INTO r FROM quotakit.record_usage_v8(p_subject_id, p_feature_key, p_period_start, p_period_end,
         p_operation, p_amount, p_limit, p_enforce, p_denied_outcome, p_limit_kind, p_limit_soft, p_thresholds, p_now,
-        p_occurred_at, p_idempotency_key, p_metadata, p_record_event, p_call_id, p_subject_version) AS x;
+        p_occurred_at, p_idempotency_key, p_metadata, p_record_event, p_call_id, p_subject_version, p_rollover_cap,
+        p_rollover_until) AS x;
 
     IF r.subject_context IS NULL AND NOT r.is_replay AND r.outcome = 0 THEN
         INSERT INTO quotakit.usage_holds (subject_id, id, feature_key, period_start, amount, expires_at, created_at)
