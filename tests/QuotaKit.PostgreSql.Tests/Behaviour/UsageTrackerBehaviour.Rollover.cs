@@ -251,6 +251,22 @@ public abstract partial class UsageTrackerBehaviour
     }
 
     [Fact]
+    public async Task Rollover_is_created_by_a_reservation_that_is_the_first_write_of_the_period()
+    {
+        await using var underTest = await RollingOverAsync();
+        await ConsumeMinutesAsync(underTest, 3); // 7 unused
+        Clock.SetTo(Instant.FromUtc(2025, 3, 11, 9, 0));
+
+        var reserved = await underTest.Reservations.ReserveAsync(Subject, "minutes", 15, Duration.FromMinutes(5));
+        var burnedWhileHeld = (await RolloversAsync(underTest)).Single().Burned;
+        await underTest.Reservations.ReleaseAsync(reserved.Reservation!);
+
+        reserved.Granted.Should().BeTrue("10 of the plan and 5 of the rollover cover it");
+        burnedWhileHeld.Should().Be(5);
+        (await RolloversAsync(underTest)).Should().ContainSingle().Which.Burned.Should().Be(0, "the release gave the units back");
+    }
+
+    [Fact]
     public async Task Rollover_happens_once_when_first_writes_of_the_period_race()
     {
         await using var underTest = await RollingOverAsync();
