@@ -20,6 +20,26 @@ internal sealed class InMemoryCreditBlocks
         blocks.Add(new InMemoryCreditBlock(block));
     }
 
+    /// <summary>
+    /// Carries into a block of <see cref="CreditBlockSource.Rollover"/> what <paramref name="previous"/>, the period just
+    /// before the counter <paramref name="write"/> created at <paramref name="start"/>, left unused
+    /// (<see cref="UsageWrite.CarriedFrom"/>); nothing when the write does not roll over or nothing was left.
+    /// </summary>
+    public void RollOver(UsageWrite write, StoredPeriod previous, Instant start)
+    {
+        var carried = write.CarriedFrom(previous);
+        if (write.RolloverValidUntil is not { } until || carried <= 0)
+        {
+            return;
+        }
+
+        Add(write.SubjectId, new CreditBlock(
+            Guid.CreateVersion7(write.RecordedAt.ToDateTimeOffset()), write.FeatureKey, carried, 0, 0, start, until, write.RecordedAt, null)
+        {
+            Source = CreditBlockSource.Rollover,
+        });
+    }
+
     /// <summary>Every block of the subject, spent and expired ones included, in burn order.</summary>
     public IReadOnlyList<CreditBlock> All(string subjectId) =>
         _bySubject.TryGetValue(subjectId, out var blocks) ? [.. blocks.Select(b => b.Block).Order(CreditBlock.BurnOrder)] : [];

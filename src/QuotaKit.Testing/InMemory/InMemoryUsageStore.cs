@@ -97,8 +97,10 @@ public sealed class InMemoryUsageStore : UsageStore
         var available = _blocks.Available(write.SubjectId, write.FeatureKey, write.OccurredAt);
         if (!holdsInstant)
         {
+            // A write refused on an empty counter creates nothing, unless its feature rolls over: then the counter and
+            // the rollover are created first, and the rollover can decide the write.
             var onEmpty = write.Apply(0, 0, available);
-            if (!onEmpty.Applied)
+            if (!onEmpty.Applied && write.RolloverValidUntil is null)
             {
                 return UsageWriteResult.Decided(onEmpty, write.Period, 0, 0) with { BlocksRemaining = available };
             }
@@ -111,7 +113,14 @@ public sealed class InMemoryUsageStore : UsageStore
             // A new period starts no earlier than the one before it ends and ends no later than the one after it starts.
             var start = counter is not null && counter.Period.End > write.Period.Start ? counter.Period.End : write.Period.Start;
             var end = Earlier(write.Period.End, counters.FirstStartAfter(write.OccurredAt));
+            var previous = counters.LatestStartingAtOrBefore(start);
             counter = counters.Add(new UsagePeriod(start, end));
+            (counter.LimitValue, counter.LastWriteAt) = (write.Limit.AsNumber, write.RecordedAt);
+            if (previous is not null && previous.Period.End == start)
+            {
+                _blocks.RollOver(write, previous.ToStoredPeriod(), start);
+                available = _blocks.Available(write.SubjectId, write.FeatureKey, write.OccurredAt);
+            }
         }
 
         var period = counter!.Period.End == write.Period.End
