@@ -20,6 +20,7 @@ internal static class CreditBlockChecks
         ("a burn writes no credit burns for spent blocks", SpentBlocksAsync),
         ("released and expired holds give back to the blocks, a commit past the hold burns", HoldsAsync),
         ("racing writers of two periods share a block and never burn past it", RaceAsync),
+        ("the first write of a period carries the adjacent period's unused plan allowance over, capped", RolloverAsync),
     ];
 
     private static readonly Instant Monday0900 = Instant.FromUtc(2025, 3, 10, 9, 0);
@@ -164,6 +165,50 @@ internal static class CreditBlockChecks
 
     private static async Task<List<(Guid Id, long Burned)>> BurnedAsync(TrackerUnderTest host, string subject) =>
         [.. (await host.Admin.GetCreditBlocksAsync(subject)).Select(b => (b.Id, b.Burned))];
+
+    private static async Task RolloverAsync(string connectionString)
+    {
+        // "rolled" carries at most 2 units, "rolled_all" all unused units; each subject's limit is an override.
+        var fake = new FakeClock(Monday0900);
+        await using var host = TrackerUnderTest.Build(q =>
+        {
+            Behaviour.UsageTrackerBehaviour.DeclareCatalog(q);
+            q.AddFeature("rolled", PeriodPolicy.Day, f => f.RollsOver(cap: 2))
+                .AddFeature("rolled_all", PeriodPolicy.Day, f => f.RollsOver())
+                .UseClock(fake).UsePostgreSql(connectionString);
+        });
+        var tuesday = Monday0900 + Duration.FromDays(1);
+
+        // Capped: Monday leaves 4 of 5 unused; Tuesday's first write of 6 is over the plan's 5 and needs the rollover.
+        await host.Admin.SetOverrideAsync("cb-roll-cap", "rolled", FeatureLimit.Hard(5));
+        await host.Tracker.TryConsumeAsync("cb-roll-cap", "rolled");
+        fake.SetTo(tuesday);
+        var first = await host.Tracker.TryConsumeAsync("cb-roll-cap", "rolled", 6);
+        first.Outcome.Should().Be(UsageOutcome.Allowed, "5 from the plan + 2 carried over cover 6, also on the first write");
+        (await host.Admin.GetCreditBlocksAsync("cb-roll-cap")).Select(b => (b.Amount, b.Source, b.ValidFrom))
+            .Should().Equal([(2L, CreditBlockSource.Rollover, Instant.FromUtc(2025, 3, 11, 0, 0))], "capped at 2");
+
+        // Not adjacent: Monday's usage does not roll into Wednesday.
+        fake.SetTo(Monday0900);
+        await host.Admin.SetOverrideAsync("cb-roll-gap", "rolled", FeatureLimit.Hard(5));
+        await host.Tracker.TryConsumeAsync("cb-roll-gap", "rolled");
+        fake.SetTo(tuesday + Duration.FromDays(1));
+        await host.Tracker.TryConsumeAsync("cb-roll-gap", "rolled");
+        (await host.Admin.GetCreditBlocksAsync("cb-roll-gap")).Should().BeEmpty("Tuesday had no counter");
+
+        // Only the plan's part of usage reduces what carries: 3 a day and a block of 5; 5 used (2 from the block), then
+        // the limit raised to 10 and 1 more used: 10 - (6 - 2) = 6 carried, not 10 - 6 = 4.
+        fake.SetTo(Monday0900);
+        await host.Admin.SetOverrideAsync("cb-roll-plan", "rolled_all", FeatureLimit.Hard(3));
+        await host.Admin.AddCreditBlockAsync("cb-roll-plan", "rolled_all", 5, validUntil: Monday0900 + Duration.FromHours(12));
+        await host.Tracker.TryConsumeAsync("cb-roll-plan", "rolled_all", 5);
+        await host.Admin.SetOverrideAsync("cb-roll-plan", "rolled_all", FeatureLimit.Hard(10));
+        await host.Tracker.TryConsumeAsync("cb-roll-plan", "rolled_all");
+        fake.SetTo(tuesday);
+        await host.Tracker.TryConsumeAsync("cb-roll-plan", "rolled_all");
+        (await host.Admin.GetCreditBlocksAsync("cb-roll-plan")).Where(b => b.Source == CreditBlockSource.Rollover).Select(b => b.Amount)
+            .Should().Equal([6L], "units burned from blocks were not the plan's");
+    }
 
     private static TrackerUnderTest Host(string connectionString, out FakeClock clock)
     {

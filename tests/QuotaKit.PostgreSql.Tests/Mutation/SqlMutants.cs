@@ -132,5 +132,18 @@ public static class SqlMutants
         new("FOR UPDATE removed from the burn's read of the usable blocks",
             "ORDER BY b.priority, b.valid_until, b.created_at, b.id FOR UPDATE LOOP",
             "ORDER BY b.priority, b.valid_until, b.created_at, b.id LOOP", "burn_credit_blocks.v8.sql"),
+
+        // Rollover (version 8).
+        new("rollover from a period that is not the one just before (= flipped to <=)",
+            "AND c.feature_key = p_feature_key AND c.period_end = p_period_start;",
+            "AND c.feature_key = p_feature_key AND c.period_end <= p_period_start;", "roll_over.v8.sql"),
+        new("rollover ignores the cap",
+            "coalesce(p_cap, 9223372036854775807)", "9223372036854775807", "roll_over.v8.sql"),
+        new("rollover counts units burned from blocks as the plan's",
+            "c.limit_value - greatest(c.used - c.blocks_burned, 0)", "c.limit_value - c.used", "roll_over.v8.sql"),
+        new("a first write over the plan is refused before the rollover can cover it",
+            "AND p_amount > p_limit AND p_rollover_until IS NULL", "AND p_amount > p_limit"),
+        new("no rollover at all",
+            "IF v_inserted > 0 AND p_rollover_until IS NOT NULL THEN", "IF false THEN"),
     ];
 }
