@@ -41,7 +41,8 @@ public abstract class UsageStore
     /// <list type="bullet">
     /// <item>When no stored period holds the instant, the new counter spans <see cref="UsageWrite.Period"/>, starting no
     /// earlier than the end of the stored period before it and ending no later than the start of the stored period after
-    /// it. A write refused on such an empty counter creates nothing.</item>
+    /// it. A write refused on such an empty counter creates nothing, except for a feature that rolls over
+    /// (<see cref="UsageWrite.Rollover"/>): its counter and rollover are created first, so that the rollover decides it.</item>
     /// <item>When the stored period that holds the instant is of another schedule (it starts or ends elsewhere than
     /// <see cref="UsageWrite.Period"/>) and its last write came before <see cref="UsageWrite.Period"/> started, none of
     /// its usage belongs to the new period (<see cref="UsageWrite.StartsAfresh"/>): it ends where

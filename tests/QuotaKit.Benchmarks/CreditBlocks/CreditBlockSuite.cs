@@ -103,21 +103,11 @@ internal sealed class CreditBlockSuite : IAsyncDisposable
 
         foreach (var concurrency in Concurrencies)
         {
-            var samples = _contenders.Select(_ => new List<RoundSample>()).ToArray();
-            for (var slice = 0; slice < _options.Slices; slice++)
-            {
-                for (var c = 0; c < _contenders.Length; c++)
-                {
-                    var (key, _, call) = _contenders[c];
-                    var warmUp = slice == 0 ? _options.WarmUpDuration : _options.SliceWarmUpDuration;
-                    samples[c].Add(await LoadRound.RunAsync(concurrency, warmUp, _options.SliceDuration,
-                        r => call(_workload.Subject(key, "cmany", r % Workload.ManySubjects))));
-                }
-            }
-
+            var rounds = await InterleavedSlices.RunAsync(_options, concurrency, [.. _contenders.Select(contender =>
+                (Func<int, Task<bool>>)(r => contender.Call(_workload.Subject(contender.Key, "cmany", r % Workload.ManySubjects))))]);
             for (var c = 0; c < _contenders.Length; c++)
             {
-                var result = new CreditBlockResult(concurrency, _contenders[c].Name, RoundResult.Merge(concurrency, samples[c]));
+                var result = new CreditBlockResult(concurrency, _contenders[c].Name, rounds[c]);
                 Results.Add(result);
                 Console.WriteLine($"  c={concurrency,-3} {result.Contender,-36} {result.Round.OpsPerSecond,9:F0} ops/s  p50 {result.Round.P50Ms,7:F2} ms  p99 {result.Round.P99Ms,7:F2} ms");
             }
