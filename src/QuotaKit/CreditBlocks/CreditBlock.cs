@@ -47,6 +47,7 @@ public sealed record CreditBlock(
 
     private static int CompareInBurnOrder(CreditBlock? x, CreditBlock? y)
     {
+        // Stryker disable once Block : equivalent. The same block compares equal field by field too; this only saves the work.
         if (ReferenceEquals(x, y))
         {
             return 0;
@@ -76,6 +77,7 @@ public sealed record CreditBlock(
         }
 
         var byCreation = x.CreatedAt.CompareTo(y.CreatedAt);
+        // Stryker disable once String : equivalent. "D" is the default format of Guid.ToString ("" means the same).
         return byCreation != 0 ? byCreation : string.CompareOrdinal(x.Id.ToString("D"), y.Id.ToString("D"));
     }
 }

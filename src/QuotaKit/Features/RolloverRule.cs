@@ -10,5 +10,6 @@ namespace QuotaKit;
 public sealed record RolloverRule(long? Cap, int Periods)
 {
     /// <summary>The units a period that left <paramref name="unused"/> units of its allowance carries over.</summary>
+    // Stryker disable once Equality : equivalent. At unused == 0 both branches carry 0.
     public long CarriedFrom(long unused) => unused <= 0 ? 0 : Cap is { } cap ? Math.Min(unused, cap) : unused;
 }

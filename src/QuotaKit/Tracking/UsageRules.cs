@@ -124,7 +124,10 @@ internal static class UsageRules
     /// <paramref name="planUsed"/> is used) cannot cover; 0 when it fits. Written without a sum that could overflow.</summary>
     public static long BeyondPlan(long planUsed, long amount, long limit)
     {
+        // Stryker disable once Equality : equivalent. At planUsed == limit both branches leave 0.
         var planLeft = planUsed >= limit ? 0 : limit - planUsed;
+
+        // Stryker disable once Equality : equivalent. At amount == planLeft both branches need 0.
         return amount > planLeft ? amount - planLeft : 0;
     }
 }
