@@ -35,6 +35,25 @@ public sealed class PostgreSqlCreditBlockTests : IClassFixture<MigratedDatabase>
     }
 
     [Fact]
+    public async Task A_block_added_to_the_store_reads_back_as_given_and_a_missing_block_is_refused()
+    {
+        // The store contract says "as given": what a host's own tooling stores (a block migrated with units already
+        // burned, a reason) must come back unchanged.
+        var subject = NewSubject();
+        await using var host = Host(out _);
+        var store = host.Services.GetRequiredService<UsageStore>();
+        var block = new CreditBlock(
+            Guid.CreateVersion7(), "images", Amount: 10, Burned: 3, Priority: 2, Monday0900, Monday0900 + Duration.FromDays(7), Monday0900,
+            Reason: "migrated from the old system");
+
+        await store.AddCreditBlockAsync(subject, block, CancellationToken.None);
+        var missing = () => store.AddCreditBlockAsync(subject, null!, CancellationToken.None);
+
+        (await store.ReadCreditBlocksAsync(subject, CancellationToken.None)).Should().Equal(block);
+        await missing.Should().ThrowAsync<ArgumentNullException>().WithParameterName("block");
+    }
+
+    [Fact]
     public async Task A_batch_burns_and_gives_back_per_item_in_item_order_and_answers_each_items_blocks()
     {
         var subject = NewSubject();

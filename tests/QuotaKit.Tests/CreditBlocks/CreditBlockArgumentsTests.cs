@@ -22,7 +22,8 @@ public class CreditBlockArgumentsTests
     {
         var check = () => CreditBlockArguments.ValidateWindow(Min - Duration.Epsilon, null);
 
-        check.Should().Throw<ArgumentException>().WithParameterName("validFrom").WithMessage("*outside the supported instants*");
+        check.Should().Throw<ArgumentException>().WithParameterName("validFrom")
+            .WithMessage("*outside the supported instants [0001-01-01T00:00:00Z, 9999-12-31T00:00:00Z)*");
     }
 
     [Fact]
