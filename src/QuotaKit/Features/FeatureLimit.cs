@@ -102,6 +102,14 @@ public readonly record struct FeatureLimit
         _ => Math.Max(0, Value - used),
     };
 
+    /// <summary>
+    /// Units left with credit blocks: what the limit leaves of the plan's part of <paramref name="used"/> (the rest,
+    /// <paramref name="blocksBurned"/>, came from blocks) plus <paramref name="blocksLeft"/>, the usable blocks' remainder,
+    /// saturating at <see cref="long.MaxValue"/>. <c>null</c> when unlimited, 0 when disabled (blocks never enable it).
+    /// </summary>
+    internal long? RemainingAfter(long used, long blocksBurned, long blocksLeft) =>
+        Kind == LimitKind.Limited ? CreditBalances.Add(Math.Max(0, Value - (used - blocksBurned)), blocksLeft) : RemainingAfter(used);
+
     /// <summary>Adds granted units to a numeric limit; unlimited and disabled stay as they are.</summary>
     public FeatureLimit WithExtra(long units) =>
         Kind == LimitKind.Limited && units > 0

@@ -7,9 +7,7 @@ public sealed record FeatureUsage(string FeatureKey, string Unit, long Used, Fea
     /// Units left: what the plan's allowance leaves (<see cref="Limit"/> minus the plan's part of <see cref="Used"/>) plus
     /// the remaining units of the usable credit <see cref="Blocks"/>. <c>null</c> when unlimited; never negative.
     /// </summary>
-    public long? Remaining => Limit.Kind == LimitKind.Limited
-        ? CreditBalances.Add(Limit.RemainingAfter(Used - BlocksBurned)!.Value, CreditBalances.RemainingOf(Blocks))
-        : Limit.RemainingAfter(Used);
+    public long? Remaining => Limit.RemainingAfter(Used, BlocksBurned, CreditBalances.RemainingOf(Blocks));
 
     /// <summary>How many of <see cref="Used"/> the period drew from credit blocks; the plan's allowance covered the rest.</summary>
     public long BlocksBurned { get; init; }

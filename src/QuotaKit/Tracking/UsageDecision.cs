@@ -40,9 +40,7 @@ public sealed class UsageDecision
     /// Units left: what the plan's allowance leaves (the limit minus the plan's part of <see cref="Used"/>) plus
     /// <see cref="BlocksRemaining"/>. <c>null</c> when unlimited; never negative.
     /// </summary>
-    public long? Remaining => Limit.Kind == LimitKind.Limited
-        ? CreditBalances.Add(Limit.RemainingAfter(Used - BlocksBurned)!.Value, BlocksRemaining ?? 0)
-        : Limit.RemainingAfter(Used);
+    public long? Remaining => Limit.RemainingAfter(Used, BlocksBurned, BlocksRemaining ?? 0);
 
     /// <summary>How many of <see cref="Used"/> the period drew from credit blocks (docs/concepts.md, "Credit blocks"); the
     /// plan's allowance covered the rest. 0 without blocks, and for a replay.</summary>

@@ -22,22 +22,10 @@ internal static class UsageRules
     /// <summary>
     /// What a check answers for consuming <paramref name="amount"/> on a counter at <paramref name="used"/>: exactly what
     /// the consume would decide, and <see cref="UsageOutcome.LimitExceeded"/> where the consume would be refused because
-    /// the counter cannot hold the sum. A check always answers.
+    /// the counter cannot hold the sum. A check always answers. Without blocks (both 0) the consume's rule is
+    /// <see cref="Decide"/>'s, which <see cref="DecideWithBlocks"/> then gives exactly.
     /// </summary>
-    public static UsageOutcome Preview(long used, long amount, FeatureLimit limit)
-    {
-        try
-        {
-            return Decide(UsageOperation.Consume, used, amount, limit).Outcome;
-        }
-        catch (InvalidAmountException)
-        {
-            return UsageOutcome.LimitExceeded;
-        }
-    }
-
-    /// <summary><see cref="Preview"/> with credit blocks (<see cref="DecideWithBlocks"/>).</summary>
-    public static UsageOutcome PreviewWithBlocks(long used, long amount, FeatureLimit limit, long blocksBurned, long blocksAvailable)
+    public static UsageOutcome Preview(long used, long amount, FeatureLimit limit, long blocksBurned = 0, long blocksAvailable = 0)
     {
         try
         {

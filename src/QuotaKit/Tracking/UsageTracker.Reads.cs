@@ -25,13 +25,12 @@ public sealed partial class UsageTracker
         var (used, blocksBurned, effective) = Effective(counter, period);
         var outcome = UsageRules.Preview(used - blocksBurned, amount, limit);
         long? blocksRemaining = null;
-        if (_store.SupportsCreditBlocks)
+        if (_store.SupportsCreditBlocks && outcome == UsageOutcome.LimitExceeded)
         {
             // The blocks are read only when the plan alone cannot answer yes, so a check within the plan costs one read.
-            blocksRemaining = outcome == UsageOutcome.LimitExceeded
-                ? CreditBalances.RemainingOf(await UsableBlocksAsync(subjectId, featureKey, instant, cancellationToken).ConfigureAwait(false))
-                : null;
-            outcome = blocksRemaining is { } available ? UsageRules.PreviewWithBlocks(used, amount, limit, blocksBurned, available) : outcome;
+            var available = CreditBalances.RemainingOf(await UsableBlocksAsync(subjectId, featureKey, instant, cancellationToken).ConfigureAwait(false));
+            outcome = UsageRules.Preview(used, amount, limit, blocksBurned, available);
+            blocksRemaining = available;
         }
 
         _metrics.RecordCall("check", featureKey, outcome == UsageOutcome.Allowed, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

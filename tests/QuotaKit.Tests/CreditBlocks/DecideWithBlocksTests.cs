@@ -130,9 +130,9 @@ public class DecideWithBlocksTests
     [Fact]
     public void The_preview_with_blocks_answers_the_consume_and_a_would_be_overflow_is_refused()
     {
-        UsageRules.PreviewWithBlocks(3, 2, FeatureLimit.Hard(3), 0, 2).Should().Be(UsageOutcome.Allowed);
-        UsageRules.PreviewWithBlocks(3, 3, FeatureLimit.Hard(3), 0, 2).Should().Be(UsageOutcome.LimitExceeded);
-        UsageRules.PreviewWithBlocks(long.MaxValue, 1, FeatureLimit.Soft(3), 0, 2).Should().Be(UsageOutcome.LimitExceeded);
+        UsageRules.Preview(3, 2, FeatureLimit.Hard(3), 0, 2).Should().Be(UsageOutcome.Allowed);
+        UsageRules.Preview(3, 3, FeatureLimit.Hard(3), 0, 2).Should().Be(UsageOutcome.LimitExceeded);
+        UsageRules.Preview(long.MaxValue, 1, FeatureLimit.Soft(3), 0, 2).Should().Be(UsageOutcome.LimitExceeded);
     }
 
     [Fact]
